@@ -1,0 +1,165 @@
+"""The ``lieflow`` command line (DESIGN §6).
+
+Exit status: 0 on success, 2 on bad usage (one line naming the bad argument), 1 on other errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import BadArgumentError, InexactValueError, LieflowError, NotPolynomialError
+
+__all__ = ["main"]
+
+MODELS = ("linear", "relu", "nmf", "icnn", "custom")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        raise UsageError(message)
+
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="lieflow", description="Proven conservation laws of training dynamics.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    c = sub.add_parser("census", help="count, find and prove the conservation laws of a model's flow")
+    c.add_argument("model", help=f"one of {', '.join(MODELS)}")
+    c.add_argument("widths", nargs="*", help="layer widths n0 n1 ... nq (factor convention)")
+    c.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
+    c.add_argument("--phi", action="append", default=None, help="custom: a component of φ (repeatable)")
+    c.add_argument("--params", default=None, help="custom: parameter names in order, comma separated")
+    c.add_argument("--flow", choices=("gradient", "momentum"), default="gradient")
+    c.add_argument("--damping", choices=("heavy-ball", "nesterov", "none"), default=None)
+    c.add_argument("--tau", default=None, help="heavy-ball friction (rational, default 1)")
+    c.add_argument("--alpha", default=None, help="Nesterov-type alpha/t damping (integer, default 3)")
+    c.add_argument("--metric", choices=("euclidean", "mirror"), default=None)
+    c.add_argument("--degree", type=_positive_int, default=2, help="max degree of explicit laws (default 2)")
+    c.add_argument("--time-degree", type=_positive_int, default=None, help="max degree in the time coordinate")
+    c.add_argument("--seed", type=_positive_int, default=0, help="seed of the certificate point (default 0)")
+    c.add_argument("--confirm", action="store_true", help="also close at a second independent point")
+    c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
+    c.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    try:
+        from .numerics.cli import add_drift_arguments
+    except ImportError:
+        add_drift_arguments = None
+    if add_drift_arguments is not None:
+        d = sub.add_parser("drift", help="integrate flows / run optimizers and measure the laws' drift")
+        add_drift_arguments(d)
+    return p
+
+
+def _widths(args):
+    out = []
+    for w in args.widths:
+        try:
+            out.append(int(w))
+        except ValueError:
+            raise BadArgumentError("WIDTH", w, "widths must be integers >= 1") from None
+    return out
+
+
+def _model(args):
+    from . import models
+
+    if args.model == "custom":
+        if not args.phi:
+            raise BadArgumentError("--phi", None, "custom models need at least one --phi EXPR")
+        if args.widths:
+            raise BadArgumentError("WIDTH", args.widths, "custom models take --phi, not widths")
+        if args.bias:
+            raise BadArgumentError("--bias", True, "does not apply to custom models")
+        return models.custom(args.phi, params=args.params, metric=args.metric)
+    if args.phi or args.params:
+        raise BadArgumentError("--phi" if args.phi else "--params", args.phi or args.params, "only for custom models")
+    widths = _widths(args)
+    if args.model == "linear":
+        if args.bias:
+            raise BadArgumentError("--bias", True, "linear networks have no biases here; use relu --bias")
+        return models.linear(widths, metric=args.metric)
+    if args.model == "relu":
+        return models.relu(widths, bias=args.bias, metric=args.metric)
+    if args.model in ("nmf", "icnn"):
+        builder = getattr(models, args.model, None)
+        if builder is None:
+            raise BadArgumentError("MODEL", args.model, "is not available in this build")
+        if args.metric not in (None, "mirror"):
+            raise BadArgumentError("--metric", args.metric, f"{args.model} implies the mirror metric")
+        if args.model == "nmf":
+            if args.bias:
+                raise BadArgumentError("--bias", True, "does not apply to nmf")
+            return builder(widths)
+        return builder(widths, bias=args.bias)
+    raise BadArgumentError("MODEL", args.model, f"must be one of {', '.join(MODELS)}")
+
+
+def _census(args) -> int:
+    from .census import census
+
+    model = _model(args)
+    if args.flow == "gradient":
+        for flag, val in (("--damping", args.damping), ("--tau", args.tau), ("--alpha", args.alpha), ("--time-degree", args.time_degree)):
+            if val is not None:
+                raise BadArgumentError(flag, val, "only applies with --flow momentum")
+    c = census(
+        model,
+        flow=args.flow,
+        damping=args.damping,
+        tau=args.tau,
+        alpha=args.alpha,
+        degree=args.degree,
+        time_degree=args.time_degree,
+        seed=args.seed,
+        confirm=args.confirm,
+    )
+    if args.verify:
+        c.verify()
+    if args.format == "json":
+        print(c.to_json())
+    elif args.format == "latex":
+        print(c.to_latex())
+    else:
+        print(c.to_text())
+        if args.verify:
+            print("verified: independent re-check passed")
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("a command is required (census or drift); see lieflow --help")
+        if args.command == "census":
+            return _census(args)
+        from .numerics.cli import run_drift
+
+        return run_drift(args)
+    except (UsageError, BadArgumentError, InexactValueError, NotPolynomialError) as exc:
+        print(f"lieflow: error: {exc}", file=sys.stderr)
+        return 2
+    except LieflowError as exc:
+        print(f"lieflow: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("lieflow: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

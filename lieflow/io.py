@@ -1,0 +1,256 @@
+"""Exact input/output of census results: JSON (round trip, no eval), text and LaTeX.
+
+JSON keys follow DESIGN §6.  Rationals are ``"p/q"`` strings; laws appear twice: ``laws`` as
+strings sympy can parse (written with ``t``), and ``law_terms`` as exact term lists
+``[[coefficient, [[name, exponent], ...]], ...]`` over ``variables`` which :func:`census_from_json`
+reads back without evaluating any code.
+
+>>> from lieflow.census import census
+>>> from lieflow.models import linear
+>>> c = census(linear([1, 2, 1]))
+>>> d = census_from_json(census_to_json(c))
+>>> (d.laws_lower, d.proven, [str(h) for h in d.laws] == [str(h) for h in c.laws])
+(3, True, True)
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import networkx as nx
+import sympy
+
+from .algebra import Poly, PolyRing, rational_str
+from .errors import BadArgumentError, LieflowError
+
+__all__ = ["census_to_dict", "census_to_json", "census_from_json", "census_to_text", "census_to_latex"]
+
+FORMAT_VERSION = 1
+
+
+def _poly_terms(p: Poly) -> list:
+    out = []
+    for m, c in p.terms():
+        powers: dict = {}
+        for i in m:
+            powers[p.ring.symbols[i]] = powers.get(p.ring.symbols[i], 0) + 1
+        out.append([rational_str(c), [[k, e] for k, e in powers.items()]])
+    return out
+
+
+def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
+    d = {}
+    try:
+        for coeff, powers in terms:
+            if not isinstance(coeff, str):
+                raise BadArgumentError(what, coeff, "coefficients must be 'p/q' strings")
+            c = Fraction(coeff)
+            mono = []
+            for name, e in powers:
+                if not isinstance(e, int) or e < 1:
+                    raise BadArgumentError(what, e, "exponents must be integers >= 1")
+                mono.extend([ring.var_index(name)] * e)
+            mono = tuple(sorted(mono))
+            d[mono] = d.get(mono, 0) + c
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, LieflowError):
+            raise
+        raise BadArgumentError(what, terms, "malformed term list") from None
+    return Poly(ring, d)
+
+
+def _model_spec(model) -> dict:
+    spec = {"kind": model.kind, "widths": list(model.widths), "bias": model.bias}
+    if model.kind == "custom":
+        spec["params"] = list(model.parameters)
+        spec["phi"] = [_poly_terms(p) for p in model.phi]
+        spec["name"] = model.name
+    if model.metric is not None and hasattr(model.metric, "to_dict"):
+        spec["metric"] = model.metric.to_dict()
+    return spec
+
+
+def _model_from_spec(spec: dict):
+    from . import models
+
+    kind = spec.get("kind")
+    if kind == "custom":
+        ring = PolyRing.get(spec["params"])
+        phi = [_poly_from_terms(ring, t, "phi") for t in spec["phi"]]
+        metric = spec.get("metric")
+        if metric is not None:
+            from .dynamics.metrics import metric_from_dict
+
+            metric = metric_from_dict(metric)
+        return models.custom(phi, params=spec["params"], metric=metric, name=spec.get("name"))
+    builder = getattr(models, "from_spec", None)
+    if builder is not None:
+        return builder(spec)
+    if kind == "linear":
+        return models.linear(spec["widths"])
+    if kind == "relu":
+        return models.relu(spec["widths"], bias=bool(spec.get("bias")))
+    raise BadArgumentError("model", kind, "unknown model kind in JSON")
+
+
+def census_to_dict(c) -> dict:
+    """The census as a JSON-ready dict (keys of DESIGN §6 and more)."""
+    s = c.system
+    d = s.describe()
+    d.update(
+        {
+            "ambient_dim": c.ambient_dim,
+            "lie_rank": c.lie_rank,
+            "laws_upper": c.laws_upper,
+            "laws_lower": c.laws_lower,
+            "proven": c.proven,
+            "parameters": list(s.ring.symbols),
+            "laws": [str(law.time_expr) for law in c.laws],
+            "law_terms": [_poly_terms(law.poly) for law in c.laws],
+            "law_space_dim": c.law_space_dim,
+            "degree": c.degree,
+            "time_degree": c.time_degree,
+            "certificate": c.certificate.to_dict(),
+            "closure": {"reason": c.closure_reason, **c.stats},
+            "graph": {
+                "nodes": [
+                    [w, a.get("depth"), a.get("kept"), a.get("zero")] for w, a in c.graph.nodes(data=True)
+                ],
+                "edges": [list(e) for e in c.graph.edges()],
+            },
+            "model_spec": _model_spec(s.model),
+            "seconds": round(c.seconds, 6),
+            "format_version": FORMAT_VERSION,
+        }
+    )
+    for k in ("tau", "alpha"):
+        if getattr(s, k, None) is not None:
+            d[k] = rational_str(getattr(s, k))
+    return d
+
+
+def census_to_json(c, *, indent: int | None = 2) -> str:
+    """The census as a JSON string."""
+    return json.dumps(census_to_dict(c), indent=indent)
+
+
+def census_from_json(text: str):
+    """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
+
+    Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
+    The result can be re-checked with ``.verify()``.
+
+    Raises
+    ------
+    BadArgumentError
+        if the text is not such a JSON object.
+    """
+    from .census import Census, Certificate, Law
+    from .dynamics import make_system
+
+    try:
+        d = json.loads(text)
+    except (TypeError, ValueError):
+        raise BadArgumentError("text", str(text)[:60], "is not JSON") from None
+    if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
+        raise BadArgumentError("text", str(text)[:60], f"is not a lieflow census (format {FORMAT_VERSION})")
+    try:
+        model = _model_from_spec(d["model_spec"])
+        if d["flow"] == "gradient":
+            system = make_system(model)
+        else:
+            system = make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
+        if list(system.ring.symbols) != d["parameters"]:
+            raise BadArgumentError("parameters", d["parameters"], "do not match the rebuilt model")
+        laws = []
+        for terms in d["law_terms"]:
+            p = _poly_from_terms(system.ring, terms, "law_terms")
+            laws.append(Law(p, system.time_expr(p)))
+        cert = d["certificate"]
+        certificate = Certificate(
+            tuple(int(Fraction(x)) if Fraction(x).denominator == 1 else Fraction(x) for x in cert["point"]),
+            int(cert["prime"]),
+            tuple(cert["brackets"]),
+            cert.get("seed"),
+        )
+        G = nx.DiGraph()
+        for w, depth, kept, zero in d["graph"]["nodes"]:
+            G.add_node(w, depth=depth, kept=kept, zero=zero)
+        G.add_edges_from(tuple(e) for e in d["graph"]["edges"])
+        closure = dict(d.get("closure", {}))
+        reason = closure.pop("reason", "closed")
+        return Census(
+            system=system,
+            ambient_dim=int(d["ambient_dim"]),
+            lie_rank=int(d["lie_rank"]),
+            laws_upper=int(d["laws_upper"]),
+            laws_lower=int(d["laws_lower"]),
+            proven=bool(d["proven"]),
+            laws=tuple(laws),
+            law_space_dim=int(d.get("law_space_dim", len(laws))),
+            certificate=certificate,
+            graph=G,
+            closure_reason=reason,
+            degree=int(d.get("degree", 2)),
+            time_degree=d.get("time_degree"),
+            seconds=float(d.get("seconds", 0.0)),
+            stats=closure,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, LieflowError):
+            raise
+        raise BadArgumentError("text", str(text)[:60], f"malformed census JSON ({type(exc).__name__}: {exc})") from None
+
+
+def _flow_label(c) -> str:
+    s = c.system
+    if s.flow == "gradient":
+        label = "gradient flow"
+    else:
+        label = f"momentum flow, {s.damping} damping"
+        if s.damping == "heavy-ball" and s.tau is not None:
+            label += f" (tau = {rational_str(s.tau)})"
+        if s.damping == "nesterov" and s.alpha is not None:
+            label += f" (alpha/t, alpha = {rational_str(s.alpha)})"
+    return f"{label}, {s.metric_name} metric"
+
+
+def census_to_text(c) -> str:
+    """A human-readable report."""
+    s = c.system
+    status = "PROVEN" if c.proven else "not proven"
+    lines = [
+        f"lieflow census: {s.model.name} — {_flow_label(c)}",
+        f"variables ({c.ambient_dim}): {', '.join(s.ring.symbols)}",
+        f"generators: {len(s.generators)};  Lie algebra rank at the certificate point: {c.lie_rank}",
+        f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  ({status})",
+    ]
+    if c.laws:
+        lines.append(f"independent laws (polynomial, degree <= {c.degree}):")
+        width = len(str(len(c.laws)))
+        lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
+    if not c.proven:
+        lines.append(
+            f"  (the closure stopped: {c.closure_reason}; try a higher --degree, or more laws may not be polynomial)"
+        )
+    cert = c.certificate
+    shown = ", ".join(cert.brackets[:8]) + (", ..." if len(cert.brackets) > 8 else "")
+    lines.append(f"certificate: seed {cert.seed}, mod {cert.prime}, {len(cert.brackets)} kept fields: {shown}")
+    st = c.stats
+    lines.append(
+        f"work: {st.get('brackets_evaluated', 0)} brackets evaluated, {st.get('brackets_expanded', 0)} expanded; "
+        f"{c.seconds:.3f} s"
+    )
+    return "\n".join(lines)
+
+
+def census_to_latex(c) -> str:
+    """LaTeX for notebooks: the bounds and the laws in an ``align*`` environment."""
+    status = r"\text{proven}" if c.proven else r"\text{not proven}"
+    head = (
+        rf"\text{{{c.system.model.name}: }}{c.laws_lower} \le \#\text{{laws}} \le {c.laws_upper}"
+        rf"\quad ({status},\ D = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank})"
+    )
+    rows = [head] + [rf"h_{{{i}}} &= {sympy.latex(law.time_expr)}" for i, law in enumerate(c.laws, 1)]
+    return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"

@@ -1,0 +1,228 @@
+"""The model catalog: linear and ReLU networks (path lifting) and user-defined φ.
+
+Conventions (DESIGN §2).  Widths ``[n0, n1, ..., nq]``: factor ``U_l`` is ``n_{l-1} x n_l``
+(``l = 1..q``) and the network maps an input row ``x`` to ``σ(...σ(x U_1 + b_1)...) U_q``.
+Parameters are named with 1-based indices and ordered: every weight first, factor by factor, each
+row-major — ``u{l}_{i}_{j}`` is ``U_l[i, j]`` — then the hidden biases ``b{l}_{k}`` (the bias of
+hidden unit ``k`` of hidden layer ``l``, i.e. of the ``n_l`` units between ``U_l`` and ``U_{l+1}``),
+layer by layer.
+
+>>> m = linear([2, 2, 2])
+>>> m.parameters[:3], m.dim, len(m.phi)
+(('u1_1_1', 'u1_1_2', 'u1_2_1'), 8, 4)
+>>> str(m.phi[0])
+'u1_1_1*u2_1_1 + u1_1_2*u2_2_1'
+>>> r = relu([2, 2, 1], bias=True)
+>>> r.parameters
+('u1_1_1', 'u1_1_2', 'u1_2_1', 'u1_2_2', 'u2_1_1', 'u2_2_1', 'b1_1', 'b1_2')
+>>> [str(p) for p in r.phi]
+['u1_1_1*u2_1_1', 'u1_1_2*u2_2_1', 'u1_2_1*u2_1_1', 'u1_2_2*u2_2_1', 'u2_1_1*b1_1', 'u2_2_1*b1_2']
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Mapping
+
+from ..algebra import Poly, PolyRing
+from ..errors import BadArgumentError, NotPolynomialError
+from .base import Model, check_widths
+
+__all__ = ["linear", "relu", "custom", "weight_names", "bias_names"]
+
+
+def weight_names(widths) -> list:
+    """Names of the weight matrices' entries: ``[[[u1_1_1, ...], ...], ...]`` (one matrix per factor)."""
+    return [
+        [[f"u{l}_{i}_{j}" for j in range(1, widths[l] + 1)] for i in range(1, widths[l - 1] + 1)]
+        for l in range(1, len(widths))
+    ]
+
+
+def bias_names(widths) -> list:
+    """Names of the hidden biases: one list per hidden layer ``l = 1..q-1``."""
+    return [[f"b{l}_{k}" for k in range(1, widths[l] + 1)] for l in range(1, len(widths) - 1)]
+
+
+def _flat(nested):
+    return [x for mat in nested for row in mat for x in row]
+
+
+def linear(widths, *, metric=None) -> Model:
+    """Deep linear network ``φ = U_1 U_2 ⋯ U_q`` (the entries of the product).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``[n0, ..., nq]``, at least two, each >= 1.
+    metric : optional
+        Inverse metric of the flow (default Euclidean).
+
+    Raises
+    ------
+    BadArgumentError
+        if the widths are not at least two integers >= 1.
+
+    Examples
+    --------
+    >>> linear([1, 1, 1]).phi
+    (Poly(u1_1_1*u2_1_1),)
+    """
+    widths = check_widths(widths)
+    W = weight_names(widths)
+    ring = PolyRing.get(_flat(W))
+    mats = [[[ring.gens[ring.index[n]] for n in row] for row in mat] for mat in W]
+    prod = mats[0]
+    for mat in mats[1:]:
+        prod = [
+            [sum((a[k] * mat[k][j] for k in range(len(mat))), ring.zero()) for j in range(len(mat[0]))]
+            for a in prod
+        ]
+    phi = tuple(p for row in prod for p in row)
+    return _with_metric(Model("linear", widths, False, ring, phi, None, f"linear{list(widths)}"), metric)
+
+
+def relu(widths, *, bias: bool = False, metric=None) -> Model:
+    """ReLU network inside a fixed activation region: φ is the path lifting.
+
+    One component per input-output path ``i0 -> i1 -> ... -> iq``: the product
+    ``U_1[i0,i1] U_2[i1,i2] ⋯ U_q[i_{q-1},iq]``; with ``bias=True`` also one per path that starts
+    at a hidden bias ``b_l[k]`` and continues through ``U_{l+1}, ..., U_q``.  (The region where
+    every hidden unit is active is assumed; on any other region φ is a sub-family of these
+    components on the active units, and the laws per hidden neuron are the same.)
+
+    Raises
+    ------
+    BadArgumentError
+        if the widths are not at least two integers >= 1, or ``bias`` is not a bool.
+
+    Examples
+    --------
+    >>> len(relu([2, 2, 5, 3]).phi), relu([2, 2, 5, 3]).dim
+    (60, 29)
+    """
+    widths = check_widths(widths)
+    if not isinstance(bias, bool):
+        raise BadArgumentError("bias", bias, "must be True or False")
+    W = weight_names(widths)
+    B = bias_names(widths) if bias else []
+    ring = PolyRing.get(_flat(W) + [b for layer in B for b in layer])
+    idx = ring.index
+    q = len(widths) - 1
+    phi = []
+
+    def path_product(names):
+        return Poly(ring, {tuple(sorted(idx[n] for n in names)): 1})
+
+    for path in itertools.product(*(range(n) for n in widths)):
+        phi.append(path_product([W[l][path[l]][path[l + 1]] for l in range(q)]))
+    for l, layer in enumerate(B, start=1):  # bias of hidden layer l feeds factors l+1..q
+        for k in range(widths[l]):
+            for rest in itertools.product(*(range(n) for n in widths[l + 1 :])):
+                path = (k,) + rest
+                names = [layer[k]] + [W[l + s][path[s]][path[s + 1]] for s in range(q - l)]
+                phi.append(path_product(names))
+    name = f"relu{list(widths)}" + ("+bias" if bias else "")
+    return _with_metric(Model("relu", widths, bias, ring, tuple(phi), None, name), metric)
+
+
+def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
+    """A model from user-given polynomial components of φ.
+
+    Parameters
+    ----------
+    phi : sequence
+        Components of φ: sympy expressions, strings (``"x1*x2"``), :class:`Poly`, or dicts
+        ``{exponent tuple or {name: exponent}: coefficient}``.  Coefficients must be exact.
+    params : sequence of str or str, optional
+        Parameter names in order (``"x1,x2,x3"`` is accepted).  Default: the free symbols of
+        ``phi``, sorted by name.
+    metric : optional
+        Inverse metric of the flow (default Euclidean).
+
+    Raises
+    ------
+    BadArgumentError
+        for empty φ, duplicate or invalid names, or a component that is constant.
+    NotPolynomialError
+        for a component that is not a polynomial or uses a name not in ``params``.
+    InexactValueError
+        for a float coefficient.
+
+    Examples
+    --------
+    >>> m = custom(["x1*x2*x3"])
+    >>> m.parameters, m.phi
+    (('x1', 'x2', 'x3'), (Poly(x1*x2*x3),))
+    >>> custom(["x*y"], params="x,y").parameters
+    ('x', 'y')
+    >>> custom(["x*z"], params=["x", "y"])
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.NotPolynomialError: phi[0]: uses unknown names ['z'] (declared: ['x', 'y']), got 'x*z'
+    """
+    import sympy
+
+    from ..algebra.sympy_bridge import sympify_strict
+
+    if isinstance(phi, (str, Mapping, Poly)) or isinstance(phi, sympy.Basic):
+        phi = [phi]
+    try:
+        comps = list(phi)
+    except TypeError:
+        raise BadArgumentError("phi", phi, "expected a sequence of polynomial expressions") from None
+    if not comps:
+        raise BadArgumentError("phi", comps, "need at least one component")
+    if isinstance(params, str):
+        params = [p.strip() for p in params.split(",") if p.strip()]
+    if params is not None:
+        params = list(params)
+        if not params:
+            raise BadArgumentError("params", params, "need at least one parameter")
+        for p in params:
+            if not isinstance(p, str) or not p.isidentifier():
+                raise BadArgumentError("params", params, f"parameter name {p!r} is not an identifier")
+        dup = sorted({p for p in params if params.count(p) > 1})
+        if dup:
+            raise BadArgumentError("params", params, f"duplicate parameter names {dup}")
+    else:
+        names = set()
+        for i, c in enumerate(comps):
+            if isinstance(c, Poly):
+                names |= {c.ring.symbols[j] for j in c.variables}
+            elif isinstance(c, Mapping):
+                raise BadArgumentError("params", None, "required when φ is given as dicts")
+            else:
+                e = sympify_strict(c, f"phi[{i}]")
+                names |= {str(s) for s in e.free_symbols}
+        if not names:
+            raise BadArgumentError("phi", comps, "no parameters occur in φ")
+        params = sorted(names)
+    ring = PolyRing.get(params)
+    polys = []
+    for i, c in enumerate(comps):
+        nm = f"phi[{i}]"
+        if isinstance(c, Poly):
+            if c.ring is not ring:
+                c = ring.from_sympy(c.as_expr(), nm)
+            p = c
+        elif isinstance(c, Mapping):
+            p = ring.from_dict(c, nm)
+        else:
+            p = ring.from_sympy(c, nm)
+        if p.degree < 1:
+            raise BadArgumentError(nm, str(p), "a component of φ must be a non-constant polynomial")
+        polys.append(p)
+    label = name or "custom(" + ", ".join(str(p) for p in polys) + ")"
+    return _with_metric(Model("custom", (), False, ring, tuple(polys), None, label), metric)
+
+
+def _with_metric(model: Model, metric) -> Model:
+    if metric is None:
+        return model
+    from dataclasses import replace
+
+    from ..dynamics.metrics import as_metric
+
+    m = as_metric(metric, model)
+    return replace(model, metric=m, name=model.name + f" ({m.name} metric)" if getattr(m, "name", None) else model.name)

@@ -1,0 +1,50 @@
+"""Exact linear algebra: modular echelon forms, QQ ranks and null spaces."""
+
+from fractions import Fraction
+
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lieflow.algebra import ModularEchelon, nullspace_qq, rank_mod, rank_qq
+
+matrices = st.integers(1, 6).flatmap(
+    lambda n: st.lists(st.lists(st.integers(-4, 4), min_size=n, max_size=n), min_size=0, max_size=7)
+)
+
+
+@given(matrices)
+def test_rank_qq_matches_sympy(rows):
+    expected = sympy.Matrix(rows).rank() if rows else 0
+    assert rank_qq(rows) == expected
+
+
+@given(matrices)
+def test_modular_rank_is_a_lower_bound_and_exact_for_large_primes(rows):
+    r = rank_qq(rows)
+    assert rank_mod(rows, 3) <= r
+    assert rank_mod(rows, 2147483647) == r
+
+
+@given(matrices)
+def test_incremental_echelon_keeps_exactly_the_independent_rows(rows):
+    if not rows:
+        return
+    E = ModularEchelon(len(rows[0]))
+    kept = [r for r in rows if E.add(r)]
+    assert len(kept) == E.rank == rank_qq(rows) == rank_qq(kept)
+
+
+@given(matrices)
+def test_nullspace(rows):
+    if not rows:
+        return
+    n = len(rows[0])
+    sparse = [{j: Fraction(x) for j, x in enumerate(r) if x} for r in rows]
+    basis = nullspace_qq(sparse, n)
+    assert len(basis) == n - rank_qq(rows)
+    for v in basis:
+        for r in rows:
+            assert sum(r[j] * x for j, x in v.items()) == 0
+    if basis:
+        assert rank_qq([[v.get(j, 0) for j in range(n)] for v in basis]) == len(basis)
