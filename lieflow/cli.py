@@ -159,6 +159,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("lieflow: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `lieflow census ... | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,14 +60,35 @@ def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
     return Poly(ring, d)
 
 
+def _metric_spec(metric):
+    if metric is None or metric.kind == "euclidean":
+        return None
+    if metric.kind == "mirror":
+        return {"kind": "mirror", "params": list(metric.mirrored_names), "label": metric.name}
+    entries = sorted(metric.entries().items())
+    return {"kind": "matrix", "entries": [[i, j, _poly_terms(p)] for (i, j), p in entries], "label": metric.name}
+
+
+def _metric_from_spec(spec, params):
+    from .dynamics.metrics import mirror
+
+    if spec is None:
+        return None
+    if spec.get("kind") == "mirror":
+        return mirror(params=spec["params"])
+    if spec.get("kind") == "matrix":
+        ring = PolyRing.get(params)
+        return {(int(i), int(j)): _poly_from_terms(ring, t, "metric") for i, j, t in spec["entries"]}
+    raise BadArgumentError("metric", spec, "unknown metric kind in JSON")
+
+
 def _model_spec(model) -> dict:
-    spec = {"kind": model.kind, "widths": list(model.widths), "bias": model.bias}
+    spec = {"kind": model.kind, "widths": list(model.widths), "bias": model.bias, "params": list(model.parameters)}
     if model.kind == "custom":
-        spec["params"] = list(model.parameters)
         spec["phi"] = [_poly_terms(p) for p in model.phi]
         spec["name"] = model.name
-    if model.metric is not None and hasattr(model.metric, "to_dict"):
-        spec["metric"] = model.metric.to_dict()
+    if model.kind not in ("nmf", "icnn"):
+        spec["metric"] = _metric_spec(model.metric)
     return spec
 
 
@@ -75,22 +96,20 @@ def _model_from_spec(spec: dict):
     from . import models
 
     kind = spec.get("kind")
+    metric = _metric_from_spec(spec.get("metric"), spec["params"])
     if kind == "custom":
         ring = PolyRing.get(spec["params"])
         phi = [_poly_from_terms(ring, t, "phi") for t in spec["phi"]]
-        metric = spec.get("metric")
-        if metric is not None:
-            from .dynamics.metrics import metric_from_dict
-
-            metric = metric_from_dict(metric)
         return models.custom(phi, params=spec["params"], metric=metric, name=spec.get("name"))
-    builder = getattr(models, "from_spec", None)
-    if builder is not None:
-        return builder(spec)
+    widths = [int(w) for w in spec["widths"]]
     if kind == "linear":
-        return models.linear(spec["widths"])
+        return models.linear(widths, metric=metric)
     if kind == "relu":
-        return models.relu(spec["widths"], bias=bool(spec.get("bias")))
+        return models.relu(widths, bias=bool(spec.get("bias")), metric=metric)
+    if kind == "nmf":
+        return models.nmf(widths)
+    if kind == "icnn":
+        return models.icnn(widths, bias=bool(spec.get("bias")))
     raise BadArgumentError("model", kind, "unknown model kind in JSON")
 
 

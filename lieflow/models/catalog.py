@@ -225,4 +225,6 @@ def _with_metric(model: Model, metric) -> Model:
     from ..dynamics.metrics import as_metric
 
     m = as_metric(metric, model)
+    if m.kind == "euclidean":
+        return model
     return replace(model, metric=m, name=model.name + f" ({m.name} metric)" if getattr(m, "name", None) else model.name)
