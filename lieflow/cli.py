@@ -12,7 +12,7 @@ from .errors import BadArgumentError, InexactValueError, LieflowError, NotPolyno
 
 __all__ = ["main"]
 
-MODELS = ("linear", "relu", "nmf", "icnn", "custom")
+MODELS = ("linear", "relu", "nmf", "icnn", "conv", "attention", "resnet", "softmax-ce", "custom")
 
 
 class UsageError(Exception):
@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
     c.add_argument("--phi", action="append", default=None, help="custom: a component of φ (repeatable)")
     c.add_argument("--params", default=None, help="custom: parameter names in order, comma separated")
+    c.add_argument("--heads", type=_positive_int, default=None, help="attention: number of heads (default 1)")
+    c.add_argument("--shared-softmax", action="store_true", help="attention: heads share one softmax (φ sums heads)")
+    c.add_argument("--blocks", type=_positive_int, default=None, help="resnet: number of residual blocks (default 1)")
+    c.add_argument("--activation", choices=("linear", "relu"), default=None, help="resnet: branch activation")
     c.add_argument("--flow", choices=("gradient", "momentum"), default="gradient")
     c.add_argument("--damping", choices=("heavy-ball", "nesterov", "none"), default=None)
     c.add_argument("--tau", default=None, help="heavy-ball friction (rational, default 1)")
@@ -86,6 +90,36 @@ def _model(args):
     if args.phi or args.params:
         raise BadArgumentError("--phi" if args.phi else "--params", args.phi or args.params, "only for custom models")
     widths = _widths(args)
+    zoo_only = {"--heads": ("attention", args.heads), "--shared-softmax": ("attention", args.shared_softmax or None),
+                "--blocks": ("resnet", args.blocks), "--activation": ("resnet", args.activation)}
+    for flag, (owner, val) in zoo_only.items():
+        if val is not None and args.model != owner:
+            raise BadArgumentError(flag, val, f"only applies to {owner} models")
+    if args.model in ("conv", "attention", "resnet", "softmax-ce"):
+        if args.bias:
+            raise BadArgumentError("--bias", True, f"does not apply to {args.model}")
+        if args.metric is not None:
+            raise BadArgumentError("--metric", args.metric, f"does not apply to {args.model}")
+        if args.model == "conv":
+            if len(widths) != 5:
+                raise BadArgumentError("WIDTH", widths, "conv takes C0 C1 C2 NV NU")
+            return models.conv(*widths)
+        if args.model == "attention":
+            if len(widths) != 2:
+                raise BadArgumentError("WIDTH", widths, "attention takes D1 DIM")
+            return models.attention(*widths, heads=args.heads or 1, share_softmax=args.shared_softmax)
+        if args.model == "resnet":
+            if len(widths) not in (1, 2):
+                raise BadArgumentError("WIDTH", widths, "resnet takes N [M]")
+            w = widths[0] if len(widths) == 1 else tuple(widths)
+            return models.resnet(w, blocks=args.blocks or 1, activation=args.activation or "linear")
+        from .dynamics.generators import softmax_cross_entropy
+
+        if len(widths) != 2:
+            raise BadArgumentError("WIDTH", widths, "softmax-ce takes N M (classes, inputs)")
+        if args.flow != "gradient":
+            raise BadArgumentError("--flow", args.flow, "softmax-ce gives its gradient-space fields directly")
+        return softmax_cross_entropy(*widths)
     if args.model == "linear":
         if args.bias:
             raise BadArgumentError("--bias", True, "linear networks have no biases here; use relu --bias")

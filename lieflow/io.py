@@ -89,6 +89,8 @@ def _model_spec(model) -> dict:
         spec["name"] = model.name
     if model.kind not in ("nmf", "icnn"):
         spec["metric"] = _metric_spec(model.metric)
+    if model.options:
+        spec["options"] = dict(model.options)
     return spec
 
 
@@ -110,6 +112,14 @@ def _model_from_spec(spec: dict):
         return models.nmf(widths)
     if kind == "icnn":
         return models.icnn(widths, bias=bool(spec.get("bias")))
+    opts = spec.get("options") or {}
+    if kind == "conv":
+        return models.conv(*widths)
+    if kind == "attention":
+        d1, dim, heads = widths
+        return models.attention(d1, dim, heads, share_softmax=bool(opts.get("share_softmax", False)))
+    if kind == "resnet":
+        return models.resnet(tuple(widths), blocks=int(opts.get("blocks", 1)), activation=opts.get("activation", "linear"))
     raise BadArgumentError("model", kind, "unknown model kind in JSON")
 
 

@@ -61,3 +61,37 @@ def test_bad_usage_exits_2_with_one_line(args, needle, capsys):
 def test_console_script_and_module():
     r = subprocess.run([sys.executable, "-m", "lieflow", "census", "relu", "2", "2", "1"], capture_output=True, text=True)
     assert r.returncode == 0 and "PROVEN" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "args, lower, upper",
+    [
+        (["conv", "2", "3", "2", "3", "2"], 3, 3),
+        (["attention", "2", "2", "--heads", "2"], 12, 12),
+        (["attention", "1", "2", "--heads", "2", "--shared-softmax"], 6, 6),
+        (["resnet", "2", "2"], 3, 3),
+        (["resnet", "1", "--blocks", "2", "--activation", "relu"], 2, 3),
+        (["softmax-ce", "3", "2"], 2, 2),
+        (["nmf", "2", "3", "3"], 3, 3),
+        (["icnn", "2", "3", "2", "--bias"], 3, 3),
+    ],
+)
+def test_catalog_models_from_the_command_line(args, lower, upper, capsys):
+    code, out, _ = run(["census", *args, "--format", "json"], capsys)
+    d = json.loads(out)
+    assert code == 0 and (d["laws_lower"], d["laws_upper"]) == (lower, upper)
+    assert d["proven"] == (lower == upper)
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["census", "relu", "2", "2", "--heads", "2"], "--heads"),
+        (["census", "conv", "2", "2"], "WIDTH"),
+        (["census", "attention", "2", "2", "--bias"], "--bias"),
+        (["census", "nmf", "2", "2", "2", "--metric", "euclidean"], "--metric"),
+    ],
+)
+def test_catalog_bad_usage(args, needle, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2 and needle in err

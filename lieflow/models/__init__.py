@@ -2,8 +2,21 @@
 
 from .base import Model, check_widths
 from .catalog import bias_names, custom, linear, relu, weight_names
-
-__all__ = ["Model", "linear", "relu", "custom", "weight_names", "bias_names", "check_widths"]
 from .mirror import icnn, mirror, nmf
+from .zoo import attention, conv, resnet
 
-__all__ += ["nmf", "icnn", "mirror"]
+__all__ = [
+    "Model",
+    "linear",
+    "relu",
+    "custom",
+    "nmf",
+    "icnn",
+    "mirror",
+    "conv",
+    "attention",
+    "resnet",
+    "weight_names",
+    "bias_names",
+    "check_widths",
+]
