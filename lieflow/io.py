@@ -256,7 +256,11 @@ def census_to_text(c) -> str:
         f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  ({status})",
     ]
     if c.laws:
-        lines.append(f"independent laws (polynomial, degree <= {c.degree}):")
+        where = f"degree <= {c.degree}"
+        if s.time_variable is not None:
+            td = "default" if c.time_degree is None else str(c.time_degree)
+            where = f"degree <= {c.degree} in (θ, v), time degree {td}"
+        lines.append(f"independent laws (polynomial, {where}):")
         width = len(str(len(c.laws)))
         lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
     if not c.proven:

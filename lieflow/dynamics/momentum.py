@@ -1,0 +1,573 @@
+"""Momentum flows: the phase-space lift (θ, v, time) and its time-dependent conservation laws.
+
+The heavy-ball ODE ``θ'' + τ(t) θ' = −∇L_Z(θ)`` (with a metric: ``−M ∇L_Z``) is a first-order flow
+in phase space.  Since ``∇L_Z = Σ_i a_i ∇φ_i`` with data-dependent coefficients ``a_i``, it moves
+along ``X0 + Σ_i a_i(t) Y_i`` (DESIGN §3), and the laws are the functions annihilated by the drift
+``X0`` and every forcing field ``Y_i``.  Everything is kept polynomial:
+
+============  ===================  ============================================================
+damping       time coordinate      drift ``X0``
+============  ===================  ============================================================
+heavy-ball    ``s`` = e^{τt}       ``τ s ∂_s + Σ v_k ∂_{θ_k} − τ Σ v_k ∂_{v_k}``   (τ > 0 rational)
+none          ``t``                ``∂_t + Σ v_k ∂_{θ_k}``
+nesterov      ``t``                ``t ∂_t + t Σ v_k ∂_{θ_k} − α Σ v_k ∂_{v_k}``  (τ(t) = α/t, drift × t)
+============  ===================  ============================================================
+
+The forcing fields are ``Y_i = Σ_k (M ∇φ_i)_k ∂_{v_k}`` (``M`` the identity for Euclidean models).
+Phase variables are ordered θ (the model's parameters), then the velocities ``v_<param>`` in the
+same order, then the time coordinate.
+
+Multiplying the Nesterov drift by ``t`` (which does not vanish for ``t > 0``) changes neither the
+functions it annihilates nor the generic rank of the closure (``[fX, Y] = f[X, Y] − (Y f) X``).
+
+>>> from lieflow.models import linear
+>>> sys = momentum_flow(linear([2, 2, 1]))
+>>> sys.ring.symbols[6:]
+('v_u1_1_1', 'v_u1_1_2', 'v_u1_2_1', 'v_u1_2_2', 'v_u2_1_1', 'v_u2_2_1', 's')
+>>> [law] = sys.find_laws()
+>>> law
+Poly(u1_1_1*v_u1_1_2*s - u1_1_2*v_u1_1_1*s + u1_2_1*v_u1_2_2*s - u1_2_2*v_u1_2_1*s + u2_1_1*v_u2_2_1*s - u2_2_1*v_u2_1_1*s)
+>>> sys.time_expr(law)
+(u1_1_1*v_u1_1_2 - u1_1_2*v_u1_1_1 + u1_2_1*v_u1_2_2 - u1_2_2*v_u1_2_1 + u2_1_1*v_u2_2_1 - u2_2_1*v_u2_1_1)*exp(t)
+
+References
+----------
+S. Marcotte, R. Gribonval, G. Peyré, *Keep the Momentum: Conservation Laws beyond Euclidean
+Gradient Flows*, ICML 2024 (arXiv 2405.12888).
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from math import comb, gcd, lcm
+
+from ..algebra import Poly, PolyRing, VectorField, rational_str, to_rational
+from ..algebra.linalg import nullspace_qq, rref_qq
+from ..errors import BadArgumentError, IncompatibleRingError, LimitExceededError, VerificationError
+from ..laws import normalize_law, verify_law
+from ..models.base import Model
+from .system import System
+
+__all__ = ["DAMPINGS", "MomentumSystem", "momentum_flow", "momentum_laws", "homogeneity_weights"]
+
+#: The damping schemes, and the name of the time coordinate each uses.
+DAMPINGS = {"heavy-ball": "s", "none": "t", "nesterov": "t"}
+
+_DEFAULT_TIME_DEGREE = {"heavy-ball": 1, "none": 0}  # nesterov: alpha
+
+
+class MomentumSystem(System):
+    """The phase-space system of a momentum flow (built by :func:`momentum_flow`).
+
+    Generators are ``X0`` (the drift) then ``Y1..Yd`` (forcing fields; ``Y_i`` keeps the index
+    of ``φ_i``, and components with a vanishing gradient give no generator).  ``tau`` is the
+    heavy-ball friction (a positive rational, ``None`` otherwise) and ``alpha`` the Nesterov
+    constant (a positive integer, ``None`` otherwise).
+    """
+
+    @property
+    def parameter_dim(self) -> int:
+        """D, the number of model parameters (the phase dimension is 2D + 1)."""
+        return self.model.dim
+
+    @property
+    def velocity_names(self) -> tuple:
+        D = self.parameter_dim
+        return self.ring.symbols[D : 2 * D]
+
+    def default_time_degree(self) -> int:
+        """Degree in the time coordinate searched by default: 1 (heavy ball, laws ``s·A``),
+        α (Nesterov, laws ``t^α·A``), 0 (no damping)."""
+        return self.alpha if self.damping == "nesterov" else _DEFAULT_TIME_DEGREE[self.damping]
+
+    def find_laws(self, *, degree: int = 2, time_degree: int | None = None) -> tuple:
+        """A basis of the laws of degree ≤ ``time_degree`` in the time coordinate and ≤ ``degree``
+        in (θ, v), each verified exactly (see :func:`momentum_laws`)."""
+        return momentum_laws(self, degree=degree, time_degree=time_degree)
+
+    def time_expr(self, law):
+        """The law as a sympy expression in θ, v and ``t``, grouped by powers of the time
+        coordinate; for heavy ball ``s`` is written ``exp(τ t)``.
+
+        >>> from lieflow.models import custom
+        >>> sys = momentum_flow(custom(["x1*y + x2*z"]), tau="1/2")
+        >>> sys.time_expr(sys.find_laws()[0])
+        (-v_x1*x2 + v_x2*x1 - v_y*z + v_z*y)*exp(t/2)
+        """
+        import sympy
+
+        if not isinstance(law, Poly) or law.ring is not self.ring:
+            raise BadArgumentError("law", law, f"expected a Poly over {self.ring!r}")
+        T = self.ring.ngens - 1
+        by_power: dict = {}
+        for m, c in law.items():
+            j = m.count(T)
+            by_power.setdefault(j, {})[m[: len(m) - j]] = c
+        t = sympy.Symbol("t")
+        clock = sympy.exp(_sympy_rational(self.tau) * t) if self.damping == "heavy-ball" else t
+        parts = []
+        for j in sorted(by_power):
+            body = Poly(self.ring, by_power[j]).as_expr()
+            parts.append(body if j == 0 else sympy.Mul(clock**j, body))
+        return sympy.Add(*parts)
+
+    def generator_exprs(self) -> list:
+        """``X0`` and the ``Y_i`` rebuilt with plain sympy from the model's φ (not from the fast
+        path): a list of sympy column matrices in ring order, in generator order."""
+        import sympy
+
+        D = self.parameter_dim
+        syms = self.ring.sympy_symbols()
+        theta, vel, T = syms[:D], syms[D : 2 * D], syms[2 * D]
+        zero = sympy.Integer(0)
+        if self.damping == "heavy-ball":
+            tau = _sympy_rational(self.tau)
+            x0 = list(vel) + [-tau * v for v in vel] + [tau * T]
+        elif self.damping == "none":
+            x0 = list(vel) + [zero] * D + [sympy.Integer(1)]
+        else:
+            x0 = [T * v for v in vel] + [-sympy.Integer(self.alpha) * v for v in vel] + [T]
+        out = [sympy.Matrix(x0)]
+        M = None
+        metric = self.model.metric
+        if metric is not None:
+            # the metric's own sympy rebuild when it has one (an independent check of its entries)
+            if hasattr(metric, "momentum_sympy_matrix"):
+                args = _momentum_args(self.damping, self.tau, self.alpha, T)
+                M = metric.momentum_sympy_matrix(list(theta), list(vel), **args)
+            else:
+                M = sympy.zeros(D, D)
+                for (k, j), p in _momentum_matrix(self.model, self.ring, self.damping, self.tau, self.alpha).items():
+                    M[k, j] = p.as_expr()
+        for phi in self.model.phi_exprs:
+            grad = sympy.Matrix([sympy.diff(phi, s) for s in theta])
+            if M is not None:
+                grad = (M * grad).applyfunc(sympy.expand)
+            if any(g != 0 for g in grad):
+                out.append(sympy.Matrix([zero] * D + list(grad) + [zero]))
+        return out
+
+    def describe(self) -> dict:
+        """The normalized input, with ``tau`` (exact string, heavy ball), ``alpha`` (Nesterov)
+        and the name of the time coordinate."""
+        d = super().describe()
+        d["tau"] = None if self.tau is None else rational_str(self.tau)
+        d["alpha"] = self.alpha
+        d["time_variable"] = self.time_variable
+        return d
+
+
+def momentum_flow(model: Model, *, damping: str = "heavy-ball", tau=None, alpha=None) -> MomentumSystem:
+    """The phase-space lift of a model trained with momentum.
+
+    Parameters
+    ----------
+    model : Model
+        A catalog or custom model; with ``model.metric`` set, the forcing fields are
+        ``Y_i = (0, M ∇φ_i, 0)`` with ``M`` from ``model.metric.momentum_entries``.
+    damping : {"heavy-ball", "none", "nesterov"}
+        Constant friction τ, no friction, or Nesterov-type friction α/t.
+    tau : rational, optional
+        Heavy-ball friction, a positive rational (int, Fraction, sympy Rational or a string such
+        as ``"1/2"``); default 1.
+    alpha : int, optional
+        Nesterov constant, a positive integer; default 3.
+
+    Returns
+    -------
+    MomentumSystem
+        Variables θ, ``v_<param>``, then ``s`` (heavy ball, s = e^{τt}) or ``t``; generators
+        ``X0, Y1, ..., Yd``.
+
+    Raises
+    ------
+    BadArgumentError
+        for an unknown damping, a non-positive τ or α, a non-integer α, an option that does not
+        apply to the damping (``tau`` without heavy ball, ``alpha`` without Nesterov), or a
+        parameter name that clashes with a phase variable.
+    InexactValueError
+        for a float ``tau`` or ``alpha``.
+
+    Examples
+    --------
+    >>> from lieflow.models import custom
+    >>> sys = momentum_flow(custom(["x*y"]), damping="nesterov")
+    >>> sys.ring.symbols, sys.generator_names
+    (('x', 'y', 'v_x', 'v_y', 't'), ('X0', 'Y1'))
+    >>> sys.generators[0]
+    VectorField(v_x*t*d/dx + v_y*t*d/dy - 3*v_x*d/dv_x - 3*v_y*d/dv_y + t*d/dt)
+    >>> momentum_flow(custom(["x*y"]), tau=0.5)
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.InexactValueError: tau: inexact value 0.5 (float); lieflow is exact, pass an int, a fractions.Fraction, a sympy Rational or a string such as '1/3'
+    """
+    if not isinstance(model, Model):
+        raise BadArgumentError("model", model, "expected a lieflow Model (see lieflow.models)")
+    if not isinstance(damping, str) or damping not in DAMPINGS:
+        raise BadArgumentError("damping", damping, f"must be one of {sorted(DAMPINGS)}")
+    if tau is not None and damping != "heavy-ball":
+        raise BadArgumentError("tau", tau, f"only applies to damping='heavy-ball' (damping is {damping!r})")
+    if alpha is not None and damping != "nesterov":
+        raise BadArgumentError("alpha", alpha, f"only applies to damping='nesterov' (damping is {damping!r})")
+    if damping == "heavy-ball":
+        tau = 1 if tau is None else to_rational(tau, "tau")
+        if tau <= 0:
+            raise BadArgumentError("tau", tau, "must be a positive rational (use damping='none' for no friction)")
+    if damping == "nesterov":
+        alpha = 3 if alpha is None else to_rational(alpha, "alpha")
+        if not isinstance(alpha, int) or alpha < 1:
+            raise BadArgumentError("alpha", alpha, "must be a positive integer")
+
+    params = model.parameters
+    D = len(params)
+    time_name = DAMPINGS[damping]
+    names = list(params) + [f"v_{p}" for p in params] + [time_name]
+    clash = sorted(set(params) & (set(names[D:]) | {"t"}))  # time_expr writes the time as t
+    if clash:
+        raise BadArgumentError(
+            "model", model.name, f"parameter names {clash} clash with the phase variables v_<param>, {time_name!r}, 't'"
+        )
+    ring = PolyRing.get(names)
+    gens = ring.gens
+    theta, vel, T = gens[:D], gens[D : 2 * D], gens[2 * D]
+
+    if damping == "heavy-ball":
+        comps = {k: vel[k] for k in range(D)}
+        comps.update({D + k: vel[k] * (-tau) for k in range(D)})
+        comps[2 * D] = T * tau
+    elif damping == "none":
+        comps = {k: vel[k] for k in range(D)}
+        comps[2 * D] = ring.constant(1)
+    else:
+        comps = {k: T * vel[k] for k in range(D)}
+        comps.update({D + k: vel[k] * (-alpha) for k in range(D)})
+        comps[2 * D] = T
+    drift = VectorField(ring, comps)
+
+    tau = tau if damping == "heavy-ball" else None
+    alpha = alpha if damping == "nesterov" else None
+    M = _momentum_matrix(model, ring, damping, tau, alpha) if model.metric is not None else None
+    fields, fnames = [drift], ["X0"]
+    for i, phi in enumerate(model.phi):
+        grad = {j: _lift(ring, phi.diff(j)) for j in sorted(phi.variables)}
+        if M is None:
+            vc = {D + j: g for j, g in grad.items() if g}
+        else:
+            vc = {}
+            for (k, j), mk in M.items():
+                g = grad.get(j)
+                if g:
+                    vc[D + k] = vc[D + k] + mk * g if D + k in vc else mk * g
+        Y = VectorField(ring, vc)
+        if Y:
+            fields.append(Y)
+            fnames.append(f"Y{i + 1}")
+    if len(fields) == 1:
+        raise BadArgumentError("model", model.name, "every forcing field of the flow vanishes")
+    return MomentumSystem(
+        model, "momentum", ring, tuple(fields), tuple(fnames),
+        damping=damping, tau=tau, alpha=alpha, time_variable=time_name,
+    )
+
+
+def _sympy_rational(q):
+    import sympy
+
+    q = Fraction(q)
+    return sympy.Rational(q.numerator, q.denominator)
+
+
+def _lift(ring: PolyRing, p: Poly) -> Poly:
+    """A polynomial in θ as a polynomial in phase space (θ are the first variables, same order)."""
+    return Poly(ring, dict(p.items()), True)
+
+
+def _momentum_args(damping: str, tau, alpha, time) -> dict:
+    """Keyword arguments of ``Metric.momentum_entries`` / ``momentum_sympy_matrix`` for a damping:
+    ``tau=τ`` (heavy ball), ``tau=0`` (no damping), ``alpha=α, time=t`` (Nesterov-type α/t, for
+    which the metric returns ``t^d P((αθ + t v)/t)``: the forcing fields times the nonvanishing
+    ``t^d``, which changes neither the laws nor the generic rank of the closure)."""
+    if damping == "heavy-ball":
+        return {"tau": tau}
+    if damping == "none":
+        return {"tau": 0}
+    return {"alpha": alpha, "time": time}
+
+
+def _momentum_matrix(model: Model, ring: PolyRing, damping: str, tau, alpha) -> dict:
+    """``{(k, j): Poly}``: the matrix ``M`` of the forcing fields ``Y_i = M ∇φ_i`` over the phase
+    ring, from ``model.metric.momentum_entries`` (whose errors propagate)."""
+    metric = model.metric
+    D = model.dim
+    gens = ring.gens
+    raw = metric.momentum_entries(list(gens[:D]), list(gens[D : 2 * D]), **_momentum_args(damping, tau, alpha, gens[2 * D]))
+    label = getattr(metric, "name", metric)
+    out = {}
+    for key, p in dict(raw).items():
+        if (
+            not isinstance(key, tuple) or len(key) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x < D for x in key)
+        ):
+            raise BadArgumentError("metric", label, f"momentum entry key {key!r} is not a pair of parameter indices")
+        if not isinstance(p, Poly):
+            raise BadArgumentError("metric", label, f"momentum entry {key!r} is not a Poly")
+        if p.ring is not ring:
+            raise IncompatibleRingError(f"momentum entry {key!r} is over {p.ring!r}, not the phase ring {ring!r}")
+        if p:
+            out[key] = p
+    return out
+
+
+# -- gradings -------------------------------------------------------------------------------
+
+
+def homogeneity_weights(fields) -> tuple:
+    """A basis of the integer weightings of the variables that make every field homogeneous.
+
+    A weight vector ``w`` grades monomials by ``w·exponent``; a field ``X = Σ_k X^k ∂_k`` is
+    homogeneous (of shift ``δ_X``) when every term ``c x^m ∂_k`` has ``w·m − w_k = δ_X``: it then
+    maps the degree-``d`` part of a polynomial to degree ``d + δ_X``.  The weightings form a
+    lattice; this returns a basis of its rational span, scaled to primitive integer vectors.
+
+    Parameters
+    ----------
+    fields : sequence of VectorField
+        Nonzero fields over one ring.
+
+    Returns
+    -------
+    tuple of tuple of int
+
+    Raises
+    ------
+    BadArgumentError
+        for an empty sequence or a non-field.
+    IncompatibleRingError
+        if the fields live over different rings.
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing, VectorField
+    >>> R = PolyRing.get(("x", "y", "z"))
+    >>> x, y, z = R.gens
+    >>> homogeneity_weights([VectorField(R, {"x": y, "y": x})])   # y d/dx + x d/dy
+    ((1, 1, 0), (0, 0, 1))
+    """
+    fields = list(fields)
+    if not fields:
+        raise BadArgumentError("fields", fields, "need at least one vector field")
+    for f in fields:
+        if not isinstance(f, VectorField):
+            raise BadArgumentError("fields", f, "every element must be a VectorField")
+        if f.ring is not fields[0].ring:
+            raise IncompatibleRingError("all fields must be over the same ring")
+    n = fields[0].ring.ngens
+    rows = set()
+    for g, X in enumerate(fields):
+        for k, comp in X.components:
+            for m, _ in comp.items():
+                row: dict = {}
+                for i in m:
+                    row[i] = row.get(i, 0) + 1
+                row[k] = row.get(k, 0) - 1
+                row[n + g] = -1
+                rows.add(tuple(sorted((c, v) for c, v in row.items() if v)))
+    null = nullspace_qq([dict(r) for r in rows], n + len(fields))
+    piv, _ = rref_qq([{c: v for c, v in vec.items() if c < n} for vec in null])
+    out = []
+    for p in sorted(piv):
+        vec = piv[p]
+        den = 1
+        for v in vec.values():
+            den = lcm(den, Fraction(v).denominator)
+        out.append(tuple(int(Fraction(vec.get(i, 0)) * den) for i in range(n)))
+    return tuple(out)
+
+
+# -- law search -----------------------------------------------------------------------------
+
+
+def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int | None = None,
+                  max_unknowns: int = 2_000_000) -> tuple:
+    """All laws polynomial in the time coordinate (degree ≤ ``time_degree``) and in (θ, v)
+    (total degree ≤ ``degree``): a basis, each law normalized and verified exactly.
+
+    The unknown coefficients are split into independent blocks by every grading that makes all
+    generators homogeneous (:func:`homogeneity_weights`): if each generator ``X`` shifts the
+    multi-degree by a fixed ``δ_X``, then ``X h = Σ_d X h_d`` with ``X h_d`` in degree ``d + δ_X``,
+    distinct for distinct ``d``, so ``X h = 0`` iff ``X h_d = 0`` for every graded piece ``h_d``;
+    the law space is the direct sum of the law spaces of the blocks.  For heavy ball this splits by
+    the degree in ``s`` (``τ s ∂_s`` keeps it and nothing else involves ``s``); for linear and ReLU
+    networks also by the degree in each hidden neuron's (θ, v) variables.  (The degree in ``t``
+    alone is *not* a grading for Nesterov — ``t v·∂_θ`` raises it — but ``deg_t + deg_θ`` is, and
+    is found.)  Each block is an exact sparse null space over QQ.
+
+    Parameters
+    ----------
+    system : MomentumSystem
+    degree : int
+        Maximal total degree in (θ, v), at least 1 (default 2).
+    time_degree : int, optional
+        Maximal degree in the time coordinate (default :meth:`MomentumSystem.default_time_degree`).
+    max_unknowns : int
+        Refuse searches with more unknown coefficients than this.
+
+    Returns
+    -------
+    tuple of Poly
+        Sorted by degree, then by monomials.
+
+    Raises
+    ------
+    BadArgumentError
+        for a bad system, degree or time degree.
+    LimitExceededError
+        if the search has more than ``max_unknowns`` unknowns.
+    VerificationError
+        if a computed law fails the exact check (a bug; never expected).
+
+    Examples
+    --------
+    >>> from lieflow.models import custom
+    >>> sys = momentum_flow(custom(["x1*y + x2*z"]), damping="none")
+    >>> for h in momentum_laws(sys):
+    ...     print(h)
+    x1*v_x2 - x2*v_x1 + y*v_z - z*v_y
+    x1*v_z - x2*v_y + y*v_x2 - z*v_x1
+    >>> momentum_laws(sys, degree=1, time_degree=1)
+    ()
+    """
+    if not isinstance(system, MomentumSystem):
+        raise BadArgumentError("system", system, "expected a MomentumSystem (see momentum_flow)")
+    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
+        raise BadArgumentError("degree", degree, "must be an integer >= 1")
+    if time_degree is None:
+        time_degree = system.default_time_degree()
+    if isinstance(time_degree, bool) or not isinstance(time_degree, int) or time_degree < 0:
+        raise BadArgumentError("time_degree", time_degree, "must be an integer >= 0")
+    ring = system.ring
+    n = ring.ngens
+    T = n - 1
+    unknowns = comb(n - 1 + degree, degree) * (time_degree + 1) - 1
+    if unknowns > max_unknowns:
+        raise LimitExceededError(
+            f"degree={degree}, time_degree={time_degree}: {unknowns} unknown coefficients exceed "
+            f"max_unknowns={max_unknowns}"
+        )
+    gens = system.generators
+    weights = homogeneity_weights(gens)
+    wvar = [tuple(w[i] for w in weights) for i in range(n)]
+    zero = (0,) * len(weights)
+
+    def add(a, b):
+        return tuple(x + y for x, y in zip(a, b))
+
+    # candidate monomials T^j * m (j <= J, deg m <= K; not the constant 1), grouped by multi-degree.
+    # Valid split: every generator is homogeneous for every weight in `weights` (by construction),
+    # so it maps distinct multi-degrees to distinct multi-degrees and the equations never mix
+    # unknowns of two blocks (proof in the docstring; checked against an unsplit search in tests).
+    blocks: dict = {}
+    for d in range(degree, -1, -1):
+        for m in itertools.combinations_with_replacement(range(n - 1), d):
+            key = zero
+            for i in m:
+                key = add(key, wvar[i])
+            for j in range(time_degree + 1):
+                if d or j:
+                    blocks.setdefault(key, []).append(m + (T,) * j)
+                key = add(key, wvar[T])
+
+    # for each variable k: the generators' k-th components, as (generator, term dict)
+    by_var: dict = {}
+    for g, X in enumerate(gens):
+        for k, comp in X.components:
+            by_var.setdefault(k, []).append((g, list(comp.items())))
+
+    found = []
+    for key in sorted(blocks):
+        monos = blocks[key]
+        # highest total degree first, then lexicographic: readable leading monomials
+        monos.sort(key=lambda m: (-len(m), m))
+        eqs: dict = {}
+        for col, m in enumerate(monos):
+            for k in set(m):
+                terms = by_var.get(k)
+                if not terms:
+                    continue
+                mult = m.count(k)
+                pos = m.index(k)
+                rest = m[:pos] + m[pos + 1 :]
+                for g, comp in terms:
+                    for pm, pc in comp:
+                        out = tuple(sorted(rest + pm)) if rest and pm else (rest or pm)
+                        row = eqs.get((g, out))
+                        if row is None:
+                            row = eqs[(g, out)] = {}
+                        row[col] = row.get(col, 0) + mult * pc
+        rows = _reduce_rows(eqs.values(), len(monos))
+        if rows is None:  # every unknown of the block is forced to zero
+            continue
+        null = nullspace_qq(rows, len(monos))
+        if not null:
+            continue
+        piv, _ = rref_qq(null)
+        for p in sorted(piv):
+            h = normalize_law(Poly(ring, {monos[c]: v for c, v in piv[p].items()}))
+            if not verify_law(h, gens):
+                raise VerificationError(f"computed law {h} is not annihilated by every generator")
+            found.append(h)
+    found.sort(key=lambda h: (h.degree, [m for m, _ in h.terms()]))
+    return tuple(found)
+
+
+def _reduce_rows(rows, ncols: int):
+    """Simplify a block's equations before the exact null space; ``None`` if only 0 solves them.
+
+    An equation with a single unknown forces it to zero; it is dropped from every other equation,
+    which may force more (repeated until nothing changes).  The forced unknowns are returned as
+    one-entry rows, the rest deduplicated up to a scalar factor.  Same solution set, fewer rows.
+    """
+    live = []
+    forced = set()
+    for row in rows:
+        row = {c: v for c, v in row.items() if v}
+        if len(row) == 1:
+            forced.update(row)
+        elif row:
+            live.append(row)
+    changed = bool(forced)
+    while changed:
+        changed = False
+        nxt = []
+        for row in live:
+            if not forced.isdisjoint(row):
+                row = {c: v for c, v in row.items() if c not in forced}
+                if len(row) == 1:
+                    forced.update(row)
+                    changed = True
+                    continue
+                if not row:
+                    continue
+            nxt.append(row)
+        live = nxt
+    if len(forced) == ncols:
+        return None
+    out = {((c, 1),): {c: 1} for c in forced}
+    for row in live:
+        out[_row_key(row)] = row
+    return list(out.values())
+
+
+def _row_key(row: dict) -> tuple:
+    """A key equal for proportional rows: the row scaled to coprime integers, first entry > 0."""
+    items = sorted(row.items())
+    if all(type(v) is int for _, v in items):
+        g = 0
+        for _, v in items:
+            g = gcd(g, v)
+        if items[0][1] < 0:
+            g = -g
+        return tuple((c, v // g) for c, v in items)
+    a = Fraction(items[0][1])
+    return tuple((c, Fraction(v) / a) for c, v in items)
