@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from math import gcd, lcm
+from math import comb, gcd, lcm
 
 from .algebra import DEFAULT_PRIME, ModularEchelon, Poly, PointEvaluator, VectorField
 from .algebra.linalg import nullspace_qq, rref_qq
 from .errors import BadArgumentError, IncompatibleRingError, LimitExceededError, VerificationError
 
-__all__ = ["polynomial_laws", "verify_law", "independent_laws", "normalize_law", "law_space", "sparsify", "monomial_basis", "readable_basis"]
+__all__ = ["polynomial_laws", "verify_law", "independent_laws", "normalize_law", "law_space", "sparsify", "monomial_basis", "readable_basis", "solve_laws", "homogeneity_weights"]
 
 
 def _check_fields(fields):
@@ -89,49 +89,191 @@ def normalize_law(h: Poly) -> Poly:
 def law_space(fields, *, degree: int = 2, variables=None, max_unknowns: int = 2_000_000) -> list:
     """Canonical basis of the polynomial laws of degree ``1..degree``, as coefficient dicts.
 
-    Returns a list of ``{monomial: coefficient}`` dicts in reduced echelon form (each law has a
-    leading monomial that no other law contains), ordered by leading monomial.
+    Returns a list of ``{monomial: coefficient}`` dicts: a sparse, deterministic basis (see
+    :func:`solve_laws`), ordered by leading monomial.
     """
     fields = _check_fields(fields)
     ring = fields[0].ring
     if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
         raise BadArgumentError("degree", degree, "must be an integer >= 1")
     vars_ = sorted(range(ring.ngens) if variables is None else {ring.var_index(v) for v in variables})
-    monos = monomial_basis(vars_, degree)
-    if len(monos) > max_unknowns:
+    count = comb(len(vars_) + degree, degree) - 1
+    if count > max_unknowns:
         raise LimitExceededError(
-            f"degree={degree}: {len(monos)} unknown coefficients exceed max_unknowns={max_unknowns}"
+            f"degree={degree}: {count} unknown coefficients exceed max_unknowns={max_unknowns}"
         )
-    col = {m: i for i, m in enumerate(monos)}
-    # for each variable k: the monomials containing it, as (column, monomial minus one k, multiplicity)
-    containing: dict = {k: [] for k in vars_}
-    for m, ci in col.items():
-        for k in set(m):
-            pos = m.index(k)
-            containing[k].append((ci, m[:pos] + m[pos + 1 :], m.count(k)))
-    rows: dict = {}
+    return solve_laws(fields, monomial_basis(vars_, degree))
+
+
+def solve_laws(fields, monomials) -> list:
+    """Basis of the laws in the span of ``monomials`` (sorted index tuples), as coefficient dicts.
+
+    The unknown coefficients are split into independent blocks by every grading that makes all
+    generators homogeneous (:func:`homogeneity_weights`): if each generator ``X`` shifts the
+    multi-degree by a fixed ``δ_X``, then ``X h = Σ_d X h_d`` with ``X h_d`` in degree ``d + δ_X``,
+    distinct for distinct ``d``, so ``X h = 0`` iff ``X h_d = 0`` for every graded piece ``h_d``:
+    the law space is the direct sum of the blocks' law spaces.  In each block the equations
+    ``X_i h = 0`` (one per generator and output monomial) are simplified (:func:`_reduce_rows`)
+    and solved by an exact sparse null space over QQ; the block's basis is made readable by
+    :func:`readable_basis`.  Blocks come out in a deterministic order, laws by leading monomial.
+    """
+    fields = _check_fields(fields)
+    n = fields[0].ring.ngens
+    weights = homogeneity_weights(fields)
+    wvar = [tuple(w[i] for w in weights) for i in range(n)]
+    blocks: dict = {}
+    for m in monomials:
+        key = tuple(sum(wvar[i][a] for i in m) for a in range(len(weights)))
+        blocks.setdefault(key, []).append(m)
+    # for each variable k: the generators' k-th components, as (generator, term list)
+    by_var: dict = {}
     for g, X in enumerate(fields):
-        eq: dict = {}
         for k, comp in X.components:
-            for ci, rest, mult in containing.get(k, ()):
-                for m, c in comp.items():
-                    mu = tuple(sorted(rest + m)) if rest and m else (rest or m)
-                    row = eq.get(mu)
-                    if row is None:
-                        row = eq[mu] = {}
-                    row[ci] = row.get(ci, 0) + mult * c
-        for row in eq.values():
-            row = {c: v for c, v in row.items() if v}
-            if not row:
-                continue
-            c0 = min(row)
-            a = row[c0]
-            key = tuple(sorted((c, Fraction(v) / a if a != 1 else v) for c, v in row.items()))
-            rows[key] = row
-    null = nullspace_qq(rows.values(), len(monos))
-    basis = readable_basis(null, len(monos))
-    basis.sort(key=lambda v: (-len(monos[min(v)]), min(v), len(v)))
-    return [{monos[c]: x for c, x in sorted(v.items())} for v in basis]
+            by_var.setdefault(k, []).append((g, list(comp.items())))
+    out = []
+    for key in sorted(blocks):
+        monos = sorted(blocks[key], key=lambda m: (-len(m), m))  # readable leading monomials
+        eqs: dict = {}
+        for col, m in enumerate(monos):
+            for k in set(m):
+                terms = by_var.get(k)
+                if not terms:
+                    continue
+                mult = m.count(k)
+                pos = m.index(k)
+                rest = m[:pos] + m[pos + 1 :]
+                for g, comp in terms:
+                    for pm, pc in comp:
+                        mu = tuple(sorted(rest + pm)) if rest and pm else (rest or pm)
+                        row = eqs.get((g, mu))
+                        if row is None:
+                            row = eqs[(g, mu)] = {}
+                        row[col] = row.get(col, 0) + mult * pc
+        rows = _reduce_rows(eqs.values(), len(monos))
+        if rows is None:  # every unknown of the block is forced to zero
+            continue
+        null = nullspace_qq(rows, len(monos))
+        for v in readable_basis(null, len(monos)):
+            # columns are in (degree descending, lexicographic) order: min(v) is the leading monomial
+            out.append((monos[min(v)], len(v), {monos[c]: x for c, x in sorted(v.items())}))
+    out.sort(key=lambda item: (-len(item[0]), item[0], item[1]))
+    return [terms for _, _, terms in out]
+
+
+def homogeneity_weights(fields) -> tuple:
+    """A basis of the integer weightings of the variables that make every field homogeneous.
+
+    A weight vector ``w`` grades monomials by ``w·exponent``; a field ``X = Σ_k X^k ∂_k`` is
+    homogeneous (of shift ``δ_X``) when every term ``c x^m ∂_k`` has ``w·m − w_k = δ_X``: it then
+    maps the degree-``d`` part of a polynomial to degree ``d + δ_X``.  The weightings form a
+    lattice; this returns a basis of its rational span, scaled to primitive integer vectors.
+
+    Parameters
+    ----------
+    fields : sequence of VectorField
+        Nonzero fields over one ring.
+
+    Returns
+    -------
+    tuple of tuple of int
+
+    Raises
+    ------
+    BadArgumentError
+        for an empty sequence or a non-field.
+    IncompatibleRingError
+        if the fields live over different rings.
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing, VectorField
+    >>> R = PolyRing.get(("x", "y", "z"))
+    >>> x, y, z = R.gens
+    >>> homogeneity_weights([VectorField(R, {"x": y, "y": x})])   # y d/dx + x d/dy
+    ((1, 1, 0), (0, 0, 1))
+    """
+    fields = list(fields)
+    if not fields:
+        raise BadArgumentError("fields", fields, "need at least one vector field")
+    for f in fields:
+        if not isinstance(f, VectorField):
+            raise BadArgumentError("fields", f, "every element must be a VectorField")
+        if f.ring is not fields[0].ring:
+            raise IncompatibleRingError("all fields must be over the same ring")
+    n = fields[0].ring.ngens
+    rows = set()
+    for g, X in enumerate(fields):
+        for k, comp in X.components:
+            for m, _ in comp.items():
+                row: dict = {}
+                for i in m:
+                    row[i] = row.get(i, 0) + 1
+                row[k] = row.get(k, 0) - 1
+                row[n + g] = -1
+                rows.add(tuple(sorted((c, v) for c, v in row.items() if v)))
+    null = nullspace_qq([dict(r) for r in rows], n + len(fields))
+    piv, _ = rref_qq([{c: v for c, v in vec.items() if c < n} for vec in null])
+    out = []
+    for p in sorted(piv):
+        vec = piv[p]
+        den = 1
+        for v in vec.values():
+            den = lcm(den, Fraction(v).denominator)
+        out.append(tuple(int(Fraction(vec.get(i, 0)) * den) for i in range(n)))
+    return tuple(out)
+
+
+
+def _reduce_rows(rows, ncols: int):
+    """Simplify a block's equations before the exact null space; ``None`` if only 0 solves them.
+
+    An equation with a single unknown forces it to zero; it is dropped from every other equation,
+    which may force more (repeated until nothing changes).  The forced unknowns are returned as
+    one-entry rows, the rest deduplicated up to a scalar factor.  Same solution set, fewer rows.
+    """
+    live = []
+    forced = set()
+    for row in rows:
+        row = {c: v for c, v in row.items() if v}
+        if len(row) == 1:
+            forced.update(row)
+        elif row:
+            live.append(row)
+    changed = bool(forced)
+    while changed:
+        changed = False
+        nxt = []
+        for row in live:
+            if not forced.isdisjoint(row):
+                row = {c: v for c, v in row.items() if c not in forced}
+                if len(row) == 1:
+                    forced.update(row)
+                    changed = True
+                    continue
+                if not row:
+                    continue
+            nxt.append(row)
+        live = nxt
+    if len(forced) == ncols:
+        return None
+    out = {((c, 1),): {c: 1} for c in forced}
+    for row in live:
+        out[_row_key(row)] = row
+    return list(out.values())
+
+
+def _row_key(row: dict) -> tuple:
+    """A key equal for proportional rows: the row scaled to coprime integers, first entry > 0."""
+    items = sorted(row.items())
+    if all(type(v) is int for _, v in items):
+        g = 0
+        for _, v in items:
+            g = gcd(g, v)
+        if items[0][1] < 0:
+            g = -g
+        return tuple((c, v // g) for c, v in items)
+    a = Fraction(items[0][1])
+    return tuple((c, Fraction(v) / a) for c, v in items)
 
 
 def _reduce(v: dict, rows: dict) -> dict:

@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from math import comb, gcd, lcm
+from math import comb
 
 from ..algebra import Poly, PolyRing, VectorField, rational_str, to_rational
-from ..algebra.linalg import nullspace_qq, rref_qq
 from ..errors import BadArgumentError, IncompatibleRingError, LimitExceededError, VerificationError
-from ..laws import normalize_law, verify_law
+from ..laws import homogeneity_weights, normalize_law, solve_laws, verify_law
 from ..models.base import Model
 from .system import System
 
@@ -230,7 +229,7 @@ def momentum_flow(model: Model, *, damping: str = "heavy-ball", tau=None, alpha=
         )
     ring = PolyRing.get(names)
     gens = ring.gens
-    theta, vel, T = gens[:D], gens[D : 2 * D], gens[2 * D]
+    vel, T = gens[D : 2 * D], gens[2 * D]
 
     if damping == "heavy-ball":
         comps = {k: vel[k] for k in range(D)}
@@ -322,69 +321,6 @@ def _momentum_matrix(model: Model, ring: PolyRing, damping: str, tau, alpha) -> 
 # -- gradings -------------------------------------------------------------------------------
 
 
-def homogeneity_weights(fields) -> tuple:
-    """A basis of the integer weightings of the variables that make every field homogeneous.
-
-    A weight vector ``w`` grades monomials by ``w·exponent``; a field ``X = Σ_k X^k ∂_k`` is
-    homogeneous (of shift ``δ_X``) when every term ``c x^m ∂_k`` has ``w·m − w_k = δ_X``: it then
-    maps the degree-``d`` part of a polynomial to degree ``d + δ_X``.  The weightings form a
-    lattice; this returns a basis of its rational span, scaled to primitive integer vectors.
-
-    Parameters
-    ----------
-    fields : sequence of VectorField
-        Nonzero fields over one ring.
-
-    Returns
-    -------
-    tuple of tuple of int
-
-    Raises
-    ------
-    BadArgumentError
-        for an empty sequence or a non-field.
-    IncompatibleRingError
-        if the fields live over different rings.
-
-    Examples
-    --------
-    >>> from lieflow.algebra import PolyRing, VectorField
-    >>> R = PolyRing.get(("x", "y", "z"))
-    >>> x, y, z = R.gens
-    >>> homogeneity_weights([VectorField(R, {"x": y, "y": x})])   # y d/dx + x d/dy
-    ((1, 1, 0), (0, 0, 1))
-    """
-    fields = list(fields)
-    if not fields:
-        raise BadArgumentError("fields", fields, "need at least one vector field")
-    for f in fields:
-        if not isinstance(f, VectorField):
-            raise BadArgumentError("fields", f, "every element must be a VectorField")
-        if f.ring is not fields[0].ring:
-            raise IncompatibleRingError("all fields must be over the same ring")
-    n = fields[0].ring.ngens
-    rows = set()
-    for g, X in enumerate(fields):
-        for k, comp in X.components:
-            for m, _ in comp.items():
-                row: dict = {}
-                for i in m:
-                    row[i] = row.get(i, 0) + 1
-                row[k] = row.get(k, 0) - 1
-                row[n + g] = -1
-                rows.add(tuple(sorted((c, v) for c, v in row.items() if v)))
-    null = nullspace_qq([dict(r) for r in rows], n + len(fields))
-    piv, _ = rref_qq([{c: v for c, v in vec.items() if c < n} for vec in null])
-    out = []
-    for p in sorted(piv):
-        vec = piv[p]
-        den = 1
-        for v in vec.values():
-            den = lcm(den, Fraction(v).denominator)
-        out.append(tuple(int(Fraction(vec.get(i, 0)) * den) for i in range(n)))
-    return tuple(out)
-
-
 # -- law search -----------------------------------------------------------------------------
 
 
@@ -456,118 +392,20 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
             f"max_unknowns={max_unknowns}"
         )
     gens = system.generators
-    weights = homogeneity_weights(gens)
-    wvar = [tuple(w[i] for w in weights) for i in range(n)]
-    zero = (0,) * len(weights)
-
-    def add(a, b):
-        return tuple(x + y for x, y in zip(a, b))
-
-    # candidate monomials T^j * m (j <= J, deg m <= K; not the constant 1), grouped by multi-degree.
-    # Valid split: every generator is homogeneous for every weight in `weights` (by construction),
-    # so it maps distinct multi-degrees to distinct multi-degrees and the equations never mix
-    # unknowns of two blocks (proof in the docstring; checked against an unsplit search in tests).
-    blocks: dict = {}
-    for d in range(degree, -1, -1):
-        for m in itertools.combinations_with_replacement(range(n - 1), d):
-            key = zero
-            for i in m:
-                key = add(key, wvar[i])
-            for j in range(time_degree + 1):
-                if d or j:
-                    blocks.setdefault(key, []).append(m + (T,) * j)
-                key = add(key, wvar[T])
-
-    # for each variable k: the generators' k-th components, as (generator, term dict)
-    by_var: dict = {}
-    for g, X in enumerate(gens):
-        for k, comp in X.components:
-            by_var.setdefault(k, []).append((g, list(comp.items())))
-
+    # candidate monomials T^j * m (j <= J, deg m <= K; not the constant 1); the shared solver
+    # splits them by every grading that makes all generators homogeneous (see solve_laws)
+    monos = [
+        m + (T,) * j
+        for d in range(degree, -1, -1)
+        for m in itertools.combinations_with_replacement(range(n - 1), d)
+        for j in range(time_degree + 1)
+        if d or j
+    ]
     found = []
-    for key in sorted(blocks):
-        monos = blocks[key]
-        # highest total degree first, then lexicographic: readable leading monomials
-        monos.sort(key=lambda m: (-len(m), m))
-        eqs: dict = {}
-        for col, m in enumerate(monos):
-            for k in set(m):
-                terms = by_var.get(k)
-                if not terms:
-                    continue
-                mult = m.count(k)
-                pos = m.index(k)
-                rest = m[:pos] + m[pos + 1 :]
-                for g, comp in terms:
-                    for pm, pc in comp:
-                        out = tuple(sorted(rest + pm)) if rest and pm else (rest or pm)
-                        row = eqs.get((g, out))
-                        if row is None:
-                            row = eqs[(g, out)] = {}
-                        row[col] = row.get(col, 0) + mult * pc
-        rows = _reduce_rows(eqs.values(), len(monos))
-        if rows is None:  # every unknown of the block is forced to zero
-            continue
-        null = nullspace_qq(rows, len(monos))
-        if not null:
-            continue
-        piv, _ = rref_qq(null)
-        for p in sorted(piv):
-            h = normalize_law(Poly(ring, {monos[c]: v for c, v in piv[p].items()}))
-            if not verify_law(h, gens):
-                raise VerificationError(f"computed law {h} is not annihilated by every generator")
-            found.append(h)
+    for terms in solve_laws(gens, monos):
+        h = normalize_law(Poly(ring, terms))
+        if not verify_law(h, gens):
+            raise VerificationError(f"computed law {h} is not annihilated by every generator")
+        found.append(h)
     found.sort(key=lambda h: (h.degree, [m for m, _ in h.terms()]))
     return tuple(found)
-
-
-def _reduce_rows(rows, ncols: int):
-    """Simplify a block's equations before the exact null space; ``None`` if only 0 solves them.
-
-    An equation with a single unknown forces it to zero; it is dropped from every other equation,
-    which may force more (repeated until nothing changes).  The forced unknowns are returned as
-    one-entry rows, the rest deduplicated up to a scalar factor.  Same solution set, fewer rows.
-    """
-    live = []
-    forced = set()
-    for row in rows:
-        row = {c: v for c, v in row.items() if v}
-        if len(row) == 1:
-            forced.update(row)
-        elif row:
-            live.append(row)
-    changed = bool(forced)
-    while changed:
-        changed = False
-        nxt = []
-        for row in live:
-            if not forced.isdisjoint(row):
-                row = {c: v for c, v in row.items() if c not in forced}
-                if len(row) == 1:
-                    forced.update(row)
-                    changed = True
-                    continue
-                if not row:
-                    continue
-            nxt.append(row)
-        live = nxt
-    if len(forced) == ncols:
-        return None
-    out = {((c, 1),): {c: 1} for c in forced}
-    for row in live:
-        out[_row_key(row)] = row
-    return list(out.values())
-
-
-def _row_key(row: dict) -> tuple:
-    """A key equal for proportional rows: the row scaled to coprime integers, first entry > 0."""
-    items = sorted(row.items())
-    if all(type(v) is int for _, v in items):
-        g = 0
-        for _, v in items:
-            g = gcd(g, v)
-        if items[0][1] < 0:
-            g = -g
-        return tuple((c, v // g) for c, v in items)
-    a = Fraction(items[0][1])
-    return tuple((c, Fraction(v) / a) for c, v in items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..algebra import PolyRing, VectorField, gradient_field
+from ..algebra import PolyRing, gradient_field
 from ..errors import BadArgumentError
 from ..models.base import Model
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..algebra import Poly, PolyRing
+from ..algebra import PolyRing
 
 __all__ = ["Model", "check_widths"]
 

@@ -25,7 +25,7 @@ import itertools
 from typing import Mapping
 
 from ..algebra import Poly, PolyRing
-from ..errors import BadArgumentError, NotPolynomialError
+from ..errors import BadArgumentError
 from .base import Model, check_widths
 
 __all__ = ["linear", "relu", "custom", "weight_names", "bias_names"]

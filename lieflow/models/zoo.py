@@ -15,7 +15,6 @@ Follow the Flow* (NeurIPS 2023, arXiv 2307.00144).
 
 from __future__ import annotations
 
-import itertools
 
 from ..algebra import Poly, PolyRing
 from ..errors import BadArgumentError
