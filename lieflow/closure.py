@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .algebra import DEFAULT_PRIME, BracketCache, ModularEchelon, PointEvaluator, VectorField
-from .errors import BadArgumentError, IncompatibleRingError
+from .algebra import DEFAULT_PRIME, BracketCache, ModularEchelon, PointEvaluator, check_fields
+from .errors import BadArgumentError
 
 __all__ = ["closure", "ClosureResult", "random_point"]
 
@@ -146,14 +146,7 @@ def closure(
         if the generators live over different rings.
     """
     t0 = time.perf_counter()
-    gens = list(generators)
-    if not gens:
-        raise BadArgumentError("generators", gens, "need at least one vector field")
-    for g in gens:
-        if not isinstance(g, VectorField):
-            raise BadArgumentError("generators", g, "every generator must be a VectorField")
-        if g.ring is not gens[0].ring:
-            raise IncompatibleRingError("all generators must be over the same ring")
+    gens = check_fields(generators, "generators")
     ring = gens[0].ring
     n = ring.ngens
     names = tuple(names) if names is not None else tuple(f"X{i + 1}" for i in range(len(gens)))

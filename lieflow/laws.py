@@ -18,23 +18,12 @@ import itertools
 from fractions import Fraction
 from math import comb, gcd, lcm
 
-from .algebra import DEFAULT_PRIME, ModularEchelon, Poly, PointEvaluator, VectorField
+from .algebra import DEFAULT_PRIME, ModularEchelon, Poly, PointEvaluator
+from .algebra import check_fields as _check_fields
 from .algebra.linalg import nullspace_qq, rref_qq
 from .errors import BadArgumentError, IncompatibleRingError, LimitExceededError, VerificationError
 
 __all__ = ["polynomial_laws", "verify_law", "independent_laws", "normalize_law", "law_space", "sparsify", "monomial_basis", "readable_basis", "solve_laws", "homogeneity_weights"]
-
-
-def _check_fields(fields):
-    fields = list(fields)
-    if not fields:
-        raise BadArgumentError("fields", fields, "need at least one vector field")
-    for f in fields:
-        if not isinstance(f, VectorField):
-            raise BadArgumentError("fields", f, "every element must be a VectorField")
-        if f.ring is not fields[0].ring:
-            raise IncompatibleRingError("all fields must be over the same ring")
-    return fields
 
 
 def monomial_basis(variables, degree: int, min_degree: int = 1) -> list:
@@ -192,14 +181,7 @@ def homogeneity_weights(fields) -> tuple:
     >>> homogeneity_weights([VectorField(R, {"x": y, "y": x})])   # y d/dx + x d/dy
     ((1, 1, 0), (0, 0, 1))
     """
-    fields = list(fields)
-    if not fields:
-        raise BadArgumentError("fields", fields, "need at least one vector field")
-    for f in fields:
-        if not isinstance(f, VectorField):
-            raise BadArgumentError("fields", f, "every element must be a VectorField")
-        if f.ring is not fields[0].ring:
-            raise IncompatibleRingError("all fields must be over the same ring")
+    fields = _check_fields(fields)
     n = fields[0].ring.ngens
     rows = set()
     for g, X in enumerate(fields):

@@ -1,7 +1,7 @@
 """Exact core: polynomials over QQ, vector fields, brackets, exact linear algebra."""
 
 from .evaluation import PointEvaluator
-from .fields import BracketCache, VectorField, bracket, gradient_field
+from .fields import BracketCache, VectorField, bracket, check_fields, gradient_field
 from .fields import _default_cache as default_bracket_cache
 from .linalg import ModularEchelon, nullspace_qq, rank_mod, rank_qq
 from .rings import DEFAULT_PRIME, Poly, PolyRing, rational_str, to_rational
@@ -12,6 +12,7 @@ __all__ = [
     "VectorField",
     "bracket",
     "gradient_field",
+    "check_fields",
     "BracketCache",
     "default_bracket_cache",
     "PointEvaluator",

@@ -25,7 +25,7 @@ from typing import Mapping
 from ..errors import BadArgumentError, IncompatibleRingError
 from .rings import Poly, PolyRing
 
-__all__ = ["VectorField", "bracket", "BracketCache", "gradient_field"]
+__all__ = ["VectorField", "bracket", "BracketCache", "gradient_field", "check_fields"]
 
 
 class VectorField:
@@ -211,6 +211,25 @@ class VectorField:
 
     def _latex(self, printer):
         return printer._print(self.as_matrix())
+
+
+def check_fields(fields, name: str = "fields") -> list:
+    """A non-empty list of vector fields over one ring, or a clear error naming ``name``.
+
+    >>> check_fields([])
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: fields: need at least one vector field, got []
+    """
+    fields = list(fields)
+    if not fields:
+        raise BadArgumentError(name, fields, "need at least one vector field")
+    for f in fields:
+        if not isinstance(f, VectorField):
+            raise BadArgumentError(name, f, "every element must be a VectorField")
+        if f.ring is not fields[0].ring:
+            raise IncompatibleRingError(f"{name}: all fields must be over the same ring")
+    return fields
 
 
 def gradient_field(f: Poly, name: str | None = None) -> VectorField:

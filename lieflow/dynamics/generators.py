@@ -20,6 +20,7 @@ from typing import Mapping
 from ..algebra import Poly, PolyRing, VectorField
 from ..errors import BadArgumentError
 from ..models.base import Model
+from ..models.catalog import parse_params
 from .system import System
 
 __all__ = ["FieldSystem", "from_fields", "softmax_cross_entropy"]
@@ -45,20 +46,7 @@ class FieldSystem(System):
 
 
 def _params(params):
-    if isinstance(params, str):
-        params = [p.strip() for p in params.split(",") if p.strip()]
-    if isinstance(params, (bytes, Mapping)) or not hasattr(params, "__iter__"):
-        raise BadArgumentError("params", params, "expected a sequence of names or 'x1,x2,...'")
-    params = list(params)
-    if not params:
-        raise BadArgumentError("params", params, "need at least one parameter")
-    for p in params:
-        if not isinstance(p, str) or not p.isidentifier():
-            raise BadArgumentError("params", params, f"parameter name {p!r} is not an identifier")
-    dup = sorted({p for p in params if params.count(p) > 1})
-    if dup:
-        raise BadArgumentError("params", params, f"duplicate parameter names {dup}")
-    return params
+    return parse_params(params)
 
 
 def _field_names(names, count):

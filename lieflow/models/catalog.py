@@ -173,18 +173,8 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
         raise BadArgumentError("phi", phi, "expected a sequence of polynomial expressions") from None
     if not comps:
         raise BadArgumentError("phi", comps, "need at least one component")
-    if isinstance(params, str):
-        params = [p.strip() for p in params.split(",") if p.strip()]
     if params is not None:
-        params = list(params)
-        if not params:
-            raise BadArgumentError("params", params, "need at least one parameter")
-        for p in params:
-            if not isinstance(p, str) or not p.isidentifier():
-                raise BadArgumentError("params", params, f"parameter name {p!r} is not an identifier")
-        dup = sorted({p for p in params if params.count(p) > 1})
-        if dup:
-            raise BadArgumentError("params", params, f"duplicate parameter names {dup}")
+        params = parse_params(params)
     else:
         names = set()
         for i, c in enumerate(comps):
@@ -215,6 +205,28 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
         polys.append(p)
     label = name or "custom(" + ", ".join(str(p) for p in polys) + ")"
     return _with_metric(Model("custom", (), False, ring, tuple(polys), None, label), metric)
+
+
+def parse_params(params) -> list:
+    """Validate parameter names: a sequence of distinct identifiers, or ``"x1,x2,..."``.
+
+    >>> parse_params("a, b")
+    ['a', 'b']
+    """
+    if isinstance(params, str):
+        params = [p.strip() for p in params.split(",") if p.strip()]
+    if isinstance(params, (bytes, Mapping)) or not hasattr(params, "__iter__"):
+        raise BadArgumentError("params", params, "expected a sequence of names or 'x1,x2,...'")
+    params = list(params)
+    if not params:
+        raise BadArgumentError("params", params, "need at least one parameter")
+    for p in params:
+        if not isinstance(p, str) or not p.isidentifier():
+            raise BadArgumentError("params", params, f"parameter name {p!r} is not an identifier")
+    dup = sorted({p for p in params if params.count(p) > 1})
+    if dup:
+        raise BadArgumentError("params", params, f"duplicate parameter names {dup}")
+    return params
 
 
 def _with_metric(model: Model, metric) -> Model:
