@@ -105,7 +105,13 @@ class Census:
     laws_lower : int
         Number of independent explicit laws, each verified exactly.
     proven : bool
-        ``laws_lower == laws_upper``.
+        ``laws_lower == laws_upper``: the count is proven *and* every law is written out.
+    count_exact : str or None
+        Why ``laws_upper`` is the exact number of laws, when that is known even without explicit
+        laws for all of them: ``"explicit laws"`` (``proven``), ``"full rank"`` (the Lie algebra
+        fills the space: no law), or ``"one generator"`` (a single nonzero field spans its own
+        Lie algebra, so its generic rank is 1 and there are exactly ``D - 1`` local laws by the
+        flow-box theorem, polynomial or not).  ``None`` when only the bounds are known.
     laws : tuple of Law
         The independent explicit laws.
     law_space_dim : int
@@ -129,6 +135,7 @@ class Census:
     certificate: Certificate
     graph: nx.DiGraph = field(compare=False)
     closure_reason: str = "closed"
+    count_exact: str | None = None
     degree: int = 2
     time_degree: int | None = None
     seconds: float = 0.0
@@ -331,12 +338,24 @@ def census(
         certificate=Certificate(res.point, res.prime, res.kept_words, res.seed),
         graph=res.graph,
         closure_reason=res.reason,
+        count_exact=_count_exact(system, D, res.rank, lower, upper),
         degree=degree,
         time_degree=time_degree,
         seconds=time.perf_counter() - t_start,
         timings={"laws": t_laws, "closure": t_closure},
         stats=stats,
     )
+
+
+def _count_exact(system, D: int, rank: int, lower: int, upper: int):
+    """Why ``D - rank`` is the exact number of laws, or None (see :attr:`Census.count_exact`)."""
+    if rank == D:
+        return "full rank"
+    if lower == upper:
+        return "explicit laws"
+    if len(system.generators) == 1 and rank == 1:
+        return "one generator"
+    return None
 
 
 # -- independent verification ---------------------------------------------------------------
@@ -426,4 +445,6 @@ def _verify(c: Census) -> bool:
         raise VerificationError("more independent laws than the upper bound allows")
     if c.proven != (c.laws_lower == c.laws_upper):
         raise VerificationError("'proven' does not match the bounds")
+    if c.count_exact != _count_exact(system, c.ambient_dim, r, c.laws_lower, c.laws_upper):
+        raise VerificationError(f"count_exact={c.count_exact!r} is not justified")
     return True

@@ -134,6 +134,7 @@ def census_to_dict(c) -> dict:
             "laws_upper": c.laws_upper,
             "laws_lower": c.laws_lower,
             "proven": c.proven,
+            "count_exact": c.count_exact,
             "parameters": list(s.ring.symbols),
             "laws": [str(law.time_expr) for law in c.laws],
             "law_terms": [_poly_terms(law.poly) for law in c.laws],
@@ -221,6 +222,7 @@ def census_from_json(text: str):
             certificate=certificate,
             graph=G,
             closure_reason=reason,
+            count_exact=d.get("count_exact"),
             degree=int(d.get("degree", 2)),
             time_degree=d.get("time_degree"),
             seconds=float(d.get("seconds", 0.0)),
@@ -248,7 +250,7 @@ def _flow_label(c) -> str:
 def census_to_text(c) -> str:
     """A human-readable report."""
     s = c.system
-    status = "PROVEN" if c.proven else "not proven"
+    status = "PROVEN" if c.proven else ("count exact; not every law explicit" if c.count_exact else "not proven")
     lines = [
         f"lieflow census: {s.model.name} — {_flow_label(c)}",
         f"variables ({c.ambient_dim}): {', '.join(s.ring.symbols)}",
@@ -263,7 +265,12 @@ def census_to_text(c) -> str:
         lines.append(f"independent laws (polynomial, {where}):")
         width = len(str(len(c.laws)))
         lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
-    if not c.proven:
+    if not c.proven and c.count_exact == "one generator":
+        lines.append(
+            f"  the number of laws is exactly {c.laws_upper}: one generator spans its own Lie algebra "
+            f"(flow-box theorem); {c.laws_upper - c.laws_lower} of them are not polynomial of degree <= {c.degree}"
+        )
+    elif not c.proven:
         lines.append(
             f"  (the closure stopped: {c.closure_reason}; try a higher --degree, or more laws may not be polynomial)"
         )

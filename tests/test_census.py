@@ -78,6 +78,17 @@ def test_scalar_deep_linear_has_a_non_polynomial_law():
     # (the entries above) give only 6, so the census must say "not proven", not guess
     c = census(linear([1, 2, 2, 1]), degree=3)
     assert (c.lie_rank, c.laws_lower, c.laws_upper, c.proven) == (1, 6, 7, False)
+    # ... but the count itself is exact: one generator spans its own Lie algebra
+    assert c.count_exact == "one generator" and "the number of laws is exactly 7" in c.to_text()
+    assert c.verify()
+
+
+def test_count_exact_reasons():
+    assert census(relu([2, 2, 2])).count_exact == "explicit laws"
+    assert census(relu([2, 2, 2]), flow="momentum").count_exact == "full rank"
+    # two generators, a non-polynomial law would leave the count open: only bounds
+    c = census(custom(["x*y", "x*z"]), degree=1)
+    assert (c.laws_lower, c.laws_upper, c.count_exact) == (0, 1, None)
 
 
 def _neuron_laws(widths, bias):
@@ -133,7 +144,10 @@ def test_not_proven_is_reported_honestly():
     # phi = x*y on the plane: the law x^2 - y^2 has degree 2; at degree 1 nothing is found
     c = census(custom(["x*y"]), degree=1)
     assert (c.laws_lower, c.laws_upper, c.proven) == (0, 1, False)
-    assert "not proven" in c.to_text()
+    assert "count exact; not every law explicit" in c.to_text()
+    c = census(custom(["x*y", "x*z"]), degree=1)
+    assert (c.laws_lower, c.laws_upper, c.proven) == (0, 1, False)
+    assert "(not proven)" in c.to_text()
     c2 = census(custom(["x*y"]), degree=2)
     assert c2.proven and str(c2.laws[0]) == "x**2 - y**2"
 
@@ -155,6 +169,8 @@ def test_verify_catches_tampering():
         replace(c, laws=(bogus,) + c.laws[1:]).verify()
     with pytest.raises(VerificationError):
         replace(c, certificate=replace(c.certificate, brackets=c.certificate.brackets[:-1])).verify()
+    with pytest.raises(VerificationError, match="count_exact"):
+        replace(census(custom(["x*y", "x*z"]), degree=1), count_exact="one generator").verify()
 
 
 @pytest.mark.parametrize(
