@@ -95,3 +95,9 @@ def test_catalog_models_from_the_command_line(args, lower, upper, capsys):
 def test_catalog_bad_usage(args, needle, capsys):
     code, out, err = run(args, capsys)
     assert code == 2 and needle in err
+
+
+def test_import_lieflow_loads_only_the_core_dependencies():
+    code = "import sys, lieflow, lieflow.cli; print(sorted(m for m in ('numpy', 'scipy', 'matplotlib') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "[]"

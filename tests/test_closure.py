@@ -80,3 +80,29 @@ def test_bad_input():
         closure([VectorField(R, {"x": 1}), VectorField(other, {"p": 1})])
     with pytest.raises(BadArgumentError, match="seed"):
         random_point(3, seed="a")
+
+
+def test_interrupt_keeps_what_was_found(monkeypatch):
+    from lieflow.algebra import PointEvaluator
+
+    s = gradient_flow(linear([3, 3, 3]))
+    real = PointEvaluator.bracket_value
+    calls = {"n": 0}
+
+    def flaky(self, A, B):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise KeyboardInterrupt
+        return real(self, A, B)
+
+    monkeypatch.setattr(PointEvaluator, "bracket_value", flaky)
+    c = closure(s.generators)
+    assert c.reason == "interrupted" and not c.complete
+    # the 4th evaluation was interrupted; the 9 generators and the 3 brackets before it are kept
+    assert c.stats["brackets_evaluated"] == 4 and c.rank == len(c.kept) == 9 + 3
+
+
+def test_time_limit():
+    s = gradient_flow(linear([3, 3, 3]))
+    c = closure(s.generators, time_limit=1e-9)
+    assert c.reason == "limit" and c.rank == 9  # the generators are always evaluated
