@@ -76,8 +76,19 @@ def _widths(args):
     return out
 
 
-def _model(args):
+def model_from_args(args):
+    """The catalog model an argparse namespace describes (``model``, ``widths``, ``bias``, ``phi``,
+    ``params`` and, when present, ``metric``, ``heads``, ``shared_softmax``, ``blocks``,
+    ``activation``); shared by ``census`` and ``drift``.
+
+    Raises
+    ------
+    BadArgumentError
+        naming the option that does not fit the model.
+    """
     from . import models
+
+    opt = lambda name: getattr(args, name, None)  # noqa: E731 - options a subcommand may lack
 
     if args.model == "custom":
         if not args.phi:
@@ -86,20 +97,20 @@ def _model(args):
             raise BadArgumentError("WIDTH", args.widths, "custom models take --phi, not widths")
         if args.bias:
             raise BadArgumentError("--bias", True, "does not apply to custom models")
-        return models.custom(args.phi, params=args.params, metric=args.metric)
+        return models.custom(args.phi, params=args.params, metric=opt("metric"))
     if args.phi or args.params:
         raise BadArgumentError("--phi" if args.phi else "--params", args.phi or args.params, "only for custom models")
     widths = _widths(args)
-    zoo_only = {"--heads": ("attention", args.heads), "--shared-softmax": ("attention", args.shared_softmax or None),
-                "--blocks": ("resnet", args.blocks), "--activation": ("resnet", args.activation)}
+    zoo_only = {"--heads": ("attention", opt("heads")), "--shared-softmax": ("attention", opt("shared_softmax") or None),
+                "--blocks": ("resnet", opt("blocks")), "--activation": ("resnet", opt("activation"))}
     for flag, (owner, val) in zoo_only.items():
         if val is not None and args.model != owner:
             raise BadArgumentError(flag, val, f"only applies to {owner} models")
     if args.model in ("conv", "attention", "resnet", "softmax-ce"):
         if args.bias:
             raise BadArgumentError("--bias", True, f"does not apply to {args.model}")
-        if args.metric is not None:
-            raise BadArgumentError("--metric", args.metric, f"does not apply to {args.model}")
+        if opt("metric") is not None:
+            raise BadArgumentError("--metric", opt("metric"), f"does not apply to {args.model}")
         if args.model == "conv":
             if len(widths) != 5:
                 raise BadArgumentError("WIDTH", widths, "conv takes C0 C1 C2 NV NU")
@@ -107,31 +118,31 @@ def _model(args):
         if args.model == "attention":
             if len(widths) != 2:
                 raise BadArgumentError("WIDTH", widths, "attention takes D1 DIM")
-            return models.attention(*widths, heads=args.heads or 1, share_softmax=args.shared_softmax)
+            return models.attention(*widths, heads=opt("heads") or 1, share_softmax=bool(opt("shared_softmax")))
         if args.model == "resnet":
             if len(widths) not in (1, 2):
                 raise BadArgumentError("WIDTH", widths, "resnet takes N [M]")
             w = widths[0] if len(widths) == 1 else tuple(widths)
-            return models.resnet(w, blocks=args.blocks or 1, activation=args.activation or "linear")
+            return models.resnet(w, blocks=opt("blocks") or 1, activation=opt("activation") or "linear")
         from .dynamics.generators import softmax_cross_entropy
 
         if len(widths) != 2:
             raise BadArgumentError("WIDTH", widths, "softmax-ce takes N M (classes, inputs)")
-        if args.flow != "gradient":
+        if opt("flow") != "gradient":
             raise BadArgumentError("--flow", args.flow, "softmax-ce gives its gradient-space fields directly")
         return softmax_cross_entropy(*widths)
     if args.model == "linear":
         if args.bias:
             raise BadArgumentError("--bias", True, "linear networks have no biases here; use relu --bias")
-        return models.linear(widths, metric=args.metric)
+        return models.linear(widths, metric=opt("metric"))
     if args.model == "relu":
-        return models.relu(widths, bias=args.bias, metric=args.metric)
+        return models.relu(widths, bias=args.bias, metric=opt("metric"))
     if args.model in ("nmf", "icnn"):
         builder = getattr(models, args.model, None)
         if builder is None:
             raise BadArgumentError("MODEL", args.model, "is not available in this build")
-        if args.metric not in (None, "mirror"):
-            raise BadArgumentError("--metric", args.metric, f"{args.model} implies the mirror metric")
+        if opt("metric") not in (None, "mirror"):
+            raise BadArgumentError("--metric", opt("metric"), f"{args.model} implies the mirror metric")
         if args.model == "nmf":
             if args.bias:
                 raise BadArgumentError("--bias", True, "does not apply to nmf")
@@ -143,7 +154,7 @@ def _model(args):
 def _census(args) -> int:
     from .census import census
 
-    model = _model(args)
+    model = model_from_args(args)
     if args.flow == "gradient":
         for flag, val in (("--damping", args.damping), ("--tau", args.tau), ("--alpha", args.alpha), ("--time-degree", args.time_degree)):
             if val is not None:

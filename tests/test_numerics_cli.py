@@ -73,7 +73,7 @@ def test_flow_and_mirror(capsys):
         (["linear", "2", "3", "2", "--lr", "-1"], "--lr"),
         (["linear", "2", "3", "2", "--steps", "0"], "--steps"),
         (["linear", "2", "x"], "WIDTH"),
-        (["nmf", "2", "2"], "WIDTH"),
+        (["nmf", "2", "2"], "widths"),
         (["linear", "2", "2", "--bias"], "--bias"),
         (["custom", "2"], "--phi"),
         (["conv", "2", "2"], "MODEL"),

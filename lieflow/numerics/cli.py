@@ -94,36 +94,9 @@ def _need_extra():
 def _model(args, models):
     if args.model not in MODELS:
         raise BadArgumentError("MODEL", args.model, f"must be one of {', '.join(MODELS)}")
-    if args.model == "custom":
-        if not args.phi:
-            raise BadArgumentError("--phi", None, "custom models need at least one --phi EXPR")
-        if args.widths:
-            raise BadArgumentError("WIDTH", args.widths, "custom models take --phi, not widths")
-        if args.bias:
-            raise BadArgumentError("--bias", True, "does not apply to custom models")
-        return models.custom(args.phi, params=args.params)
-    if args.phi or args.params:
-        raise BadArgumentError("--phi" if args.phi else "--params", args.phi or args.params,
-                               "only for custom models")
-    widths = []
-    for w in args.widths:
-        try:
-            widths.append(int(w))
-        except ValueError:
-            raise BadArgumentError("WIDTH", w, "widths must be integers >= 1") from None
-    if len(widths) < 2 or min(widths) < 1:
-        raise BadArgumentError("WIDTH", widths, "need at least two widths, each >= 1")
-    if args.model in ("nmf", "icnn") and len(widths) != 3:
-        raise BadArgumentError("WIDTH", widths, f"{args.model} takes exactly three widths")
-    if args.bias and args.model in ("linear", "nmf"):
-        raise BadArgumentError("--bias", True, f"does not apply to {args.model}")
-    if args.model == "linear":
-        return models.linear(widths)
-    if args.model == "relu":
-        return models.relu(widths, bias=args.bias)
-    if args.model == "nmf":
-        return models.nmf(widths)
-    return models.icnn(widths, bias=args.bias)
+    from ..cli import model_from_args
+
+    return model_from_args(args)
 
 
 def _check(args):
