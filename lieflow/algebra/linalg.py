@@ -18,6 +18,7 @@ census certificates need.
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd, lcm
 
 from ..errors import BadArgumentError
 from .rings import DEFAULT_PRIME, _norm
@@ -141,7 +142,7 @@ def rank_qq(rows) -> int:
         r = [Fraction(x) for x in r]
         den = 1
         for x in r:
-            den = den * x.denominator // _gcd(den, x.denominator)
+            den = lcm(den, x.denominator)
         m.append([int(x * den) for x in r])
     rank = 0
     ncols = len(m[0]) if m else 0
@@ -157,16 +158,10 @@ def rank_qq(rows) -> int:
                 row = [pr[col] * a - f * b for a, b in zip(m[i], pr)]
                 g = 0
                 for a in row:
-                    g = _gcd(g, a)
+                    g = gcd(g, a)
                 m[i] = [a // g for a in row] if g > 1 else row
         rank += 1
     return rank
-
-
-def _gcd(a, b):
-    while b:
-        a, b = b, a % b
-    return abs(a)
 
 
 def rref_qq(rows):
@@ -180,10 +175,12 @@ def rref_qq(rows):
     >>> sorted((c, sorted(r.items())) for c, r in piv.items())
     [(0, [(0, 1), (2, 1)]), (1, [(1, 1), (2, Fraction(-1, 2))])]
     """
-    piv_row: dict = {}  # pivot column -> row dict (pivot coeff 1, no other pivot columns)
+    # Work with primitive integer rows (far cheaper than Fractions): the pivot entry is a positive
+    # integer, other pivot columns are zero; rows are scaled to pivot 1 only on the way out.
+    piv_row: dict = {}  # pivot column -> integer row (no other pivot columns)
     col_rows: dict = {}  # column -> set of pivot columns whose row contains it (non-pivot cols)
     for raw in rows:
-        row = {c: x for c, x in raw.items() if x}
+        row = _integer_row(raw)
         if not row:
             continue
         # one pass suffices: kept rows are fully reduced
@@ -191,39 +188,73 @@ def rref_qq(rows):
             f = row.get(c)
             if not f:
                 continue
-            for cc, x in piv_row[c].items():
-                v = row.get(cc, 0) - f * x
+            prow = piv_row[c]
+            g = gcd(prow[c], f)
+            a, b = prow[c] // g, f // g
+            if a != 1:
+                row = {cc: a * x for cc, x in row.items()}
+            for cc, x in prow.items():
+                v = row.get(cc, 0) - b * x
                 if v:
-                    row[cc] = _norm(v) if type(v) is Fraction else v
+                    row[cc] = v
                 else:
                     row.pop(cc, None)
         if not row:
             continue
+        row = _primitive(row)
         c0 = min(row)
-        inv = row[c0]
-        if inv != 1:
-            row = {c: _norm(Fraction(x) / inv) for c, x in row.items()}
+        p0 = row[c0]
         # eliminate c0 from kept rows that contain it
         for pc in list(col_rows.get(c0, ())):
             prow = piv_row[pc]
-            f = prow[c0]
+            g = gcd(p0, prow[c0])
+            a, b = p0 // g, prow[c0] // g
+            new = {cc: a * x for cc, x in prow.items()} if a != 1 else dict(prow)
             for cc, x in row.items():
-                v = prow.get(cc, 0) - f * x
+                v = new.get(cc, 0) - b * x
                 if v:
                     if cc not in prow:
                         col_rows.setdefault(cc, set()).add(pc)
-                    prow[cc] = _norm(v) if type(v) is Fraction else v
+                    new[cc] = v
                 else:
-                    prow.pop(cc, None)
-                    s = col_rows.get(cc)
-                    if s is not None:
-                        s.discard(pc)
+                    new.pop(cc, None)
+                    s_ = col_rows.get(cc)
+                    if s_ is not None:
+                        s_.discard(pc)
+            piv_row[pc] = _primitive(new)
         col_rows.pop(c0, None)
         piv_row[c0] = row
         for cc in row:
             if cc != c0:
                 col_rows.setdefault(cc, set()).add(c0)
-    return piv_row, col_rows
+    out = {}
+    for c, row in piv_row.items():
+        p = row[c]
+        out[c] = row if p == 1 else {cc: _norm(Fraction(x, p)) for cc, x in row.items()}
+    return out, col_rows
+
+
+def _integer_row(raw) -> dict:
+    row = {c: x for c, x in raw.items() if x}
+    den = 1
+    for x in row.values():
+        if type(x) is not int:
+            den = lcm(den, Fraction(x).denominator)
+    if den != 1:
+        row = {c: int(Fraction(x) * den) for c, x in row.items()}
+    return {c: int(x) for c, x in row.items()}
+
+
+def _primitive(row: dict) -> dict:
+    """Divide by the content, pivot (smallest column) positive."""
+    g = 0
+    for x in row.values():
+        g = gcd(g, x)
+        if g == 1:
+            break
+    if row[min(row)] < 0:
+        g = -g
+    return row if g == 1 else {c: x // g for c, x in row.items()}
 
 
 def nullspace_qq(rows, ncols: int) -> list:
