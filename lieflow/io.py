@@ -94,6 +94,25 @@ def _model_spec(model) -> dict:
     return spec
 
 
+def _system_spec(system) -> dict:
+    """The model's spec; for systems given by their fields, the fields themselves."""
+    spec = _model_spec(system.model)
+    if system.model.kind == "custom-fields":
+        spec["fields"] = [[[k, _poly_terms(p)] for k, p in X.components] for X in system.generators]
+        spec["names"] = list(system.generator_names)
+        spec["name"] = system.model.name
+    return spec
+
+
+def _fields_system_from_spec(spec: dict, flow: str):
+    from .dynamics.generators import from_fields
+
+    params = spec["params"]
+    ring = PolyRing.get(params)
+    fields = [{params[int(k)]: _poly_from_terms(ring, t, "fields") for k, t in comps} for comps in spec["fields"]]
+    return from_fields(fields, params, names=spec.get("names"), name=spec.get("name"), flow=flow)
+
+
 def _model_from_spec(spec: dict):
     from . import models
 
@@ -149,7 +168,7 @@ def census_to_dict(c) -> dict:
                 ],
                 "edges": [list(e) for e in c.graph.edges()],
             },
-            "model_spec": _model_spec(s.model),
+            "model_spec": _system_spec(s),
             "seconds": round(c.seconds, 6),
             "format_version": FORMAT_VERSION,
         }
@@ -186,10 +205,13 @@ def census_from_json(text: str):
     if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
         raise BadArgumentError("text", str(text)[:60], f"is not a lieflow census (format {FORMAT_VERSION})")
     try:
-        model = _model_from_spec(d["model_spec"])
-        if d["flow"] == "gradient":
-            system = make_system(model)
+        spec = d["model_spec"]
+        if spec.get("kind") == "custom-fields":
+            system = _fields_system_from_spec(spec, d["flow"])
+        elif d["flow"] == "gradient":
+            system = make_system(_model_from_spec(spec))
         else:
+            model = _model_from_spec(spec)
             system = make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
         if list(system.ring.symbols) != d["parameters"]:
             raise BadArgumentError("parameters", d["parameters"], "do not match the rebuilt model")

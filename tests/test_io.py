@@ -69,3 +69,13 @@ def test_text_and_latex():
     assert tex.startswith("$$") and tex.endswith("$$")
     assert r"h_{1} &=" in tex and "proven" in tex
     assert c._repr_latex_() == tex
+
+
+def test_round_trip_of_systems_given_by_fields():
+    from lieflow.dynamics.generators import from_fields, softmax_cross_entropy
+
+    for system in (softmax_cross_entropy(3, 2), from_fields([["y", "-x", 0], [0, "z", "-y"]], "x,y,z")):
+        c = census(system)
+        back = census_from_json(c.to_json())
+        assert [h.poly for h in back.laws] == [h.poly for h in c.laws]
+        assert back.system.generators == c.system.generators and back.verify()
