@@ -134,3 +134,14 @@ def test_from_dict_and_strings():
     assert p == X * X * Z * Fraction(1, 3) + Y * 2
     assert RING.from_dict({frozenset(): 0} if False else {(0, 0, 0): 5}) == 5
     assert str(p) == "1/3*x**2*z + 2*y"
+
+
+@given(fields())
+def test_pickle_round_trip_keeps_equality_and_hash(A):
+    import pickle
+
+    hash(A)  # fill the cache first
+    B = pickle.loads(pickle.dumps(A))
+    assert B == A and hash(B) == hash(A) and B.components[0][1].ring is RING if A.components else True
+    p = A.components[0][1] if A.components else RING.zero()
+    assert pickle.loads(pickle.dumps(p)) == p

@@ -80,6 +80,9 @@ class VectorField:
         obj.name = name
         return obj
 
+    def __reduce__(self):  # rebuild, so the cached hash is never carried across processes
+        return (_rebuild_field, (self.ring, dict(self.components), self.name))
+
     @property
     def args(self):
         return (self.ring, dict(self.components))
@@ -211,6 +214,10 @@ class VectorField:
 
     def _latex(self, printer):
         return printer._print(self.as_matrix())
+
+
+def _rebuild_field(ring, comps, name):
+    return VectorField._from_clean(ring, comps, name)
 
 
 def check_fields(fields, name: str = "fields") -> list:

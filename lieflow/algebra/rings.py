@@ -251,6 +251,9 @@ class Poly:
         self._hash = None
         self._vars = None
 
+    def __reduce__(self):  # rebuild, so the cached hash is never carried across processes
+        return (Poly, (self.ring, dict(self._terms), True))
+
     # -- inspection ----------------------------------------------------------------------
     @property
     def args(self):
