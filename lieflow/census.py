@@ -282,6 +282,10 @@ def census(
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadArgumentError("seed", seed, "must be an integer")
     if isinstance(model, System):
+        given = {"flow": flow if flow != "gradient" else None, "damping": damping, "tau": tau, "alpha": alpha}
+        for name, value in given.items():
+            if value is not None:
+                raise BadArgumentError(name, value, "a System already fixes its flow; pass the Model instead")
         system = model
     elif isinstance(model, Model):
         system = make_system(model, flow=flow, damping=damping, tau=tau, alpha=alpha)

@@ -182,3 +182,12 @@ def test_bad_options(kwargs, msg):
         census(linear([2, 2, 2]), **kwargs)
     with pytest.raises(BadArgumentError, match="model"):
         census("relu")
+
+
+def test_a_system_fixes_its_flow():
+    from lieflow.dynamics import gradient_flow
+
+    with pytest.raises(BadArgumentError, match="damping"):
+        census(gradient_flow(linear([2, 2, 2])), damping="nesterov")
+    with pytest.raises(BadArgumentError, match="prime"):
+        census(linear([2, 2, 2]), prime=2**31 - 3)

@@ -48,3 +48,22 @@ def test_nullspace(rows):
             assert sum(r[j] * x for j, x in v.items()) == 0
     if basis:
         assert rank_qq([[v.get(j, 0) for j in range(n)] for v in basis]) == len(basis)
+
+
+def test_modulus_must_be_prime():
+    import pytest
+
+    from lieflow.errors import BadArgumentError
+
+    with pytest.raises(BadArgumentError, match="prime"):
+        ModularEchelon(3, prime=2**31 - 3)  # = 5 * 429496729, composite
+    with pytest.raises(BadArgumentError, match="prime"):
+        ModularEchelon(3, prime=2)
+
+
+@given(st.integers(0, 10**5))
+def test_is_prime_matches_sympy(n):
+    from lieflow.algebra.linalg import is_prime
+
+    assert is_prime(n) == sympy.isprime(n)
+    assert is_prime(2**31 - 1 - n) == sympy.isprime(2**31 - 1 - n)

@@ -41,6 +41,33 @@ def reduce_mod(v, prime: int = DEFAULT_PRIME) -> list:
     return out
 
 
+def is_prime(n: int) -> bool:
+    """Deterministic primality test for ``n < 3.2e9`` (Miller-Rabin with bases 2, 3, 5, 7).
+
+    >>> [p for p in range(20) if is_prime(p)], is_prime(2**31 - 1), is_prime(2**31 - 3)
+    ([2, 3, 5, 7, 11, 13, 17, 19], True, False)
+    """
+    if n < 2:
+        return False
+    for p in (2, 3, 5, 7):
+        if n % p == 0:
+            return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in (2, 3, 5, 7):
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
 class ModularEchelon:
     """Incremental reduced row echelon form over GF(prime).
 
@@ -59,7 +86,7 @@ class ModularEchelon:
     def __init__(self, ncols: int, prime: int = DEFAULT_PRIME):
         if not isinstance(ncols, int) or ncols < 0:
             raise BadArgumentError("ncols", ncols, "must be an integer >= 0")
-        if not isinstance(prime, int) or not (2 < prime < 2**31):
+        if isinstance(prime, bool) or not isinstance(prime, int) or not (2 < prime < 2**31) or not is_prime(prime):
             raise BadArgumentError("prime", prime, "must be a prime between 3 and 2**31")
         self.ncols = ncols
         self.prime = prime
