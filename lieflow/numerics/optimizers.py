@@ -94,32 +94,39 @@ def momentum_descent(net, x0, *, lr, beta=0.0, a=0.0, steps, v0=None, record_eve
     v = np.zeros_like(x) if v0 is None else np.array(v0, dtype=float)
     if v.shape != x.shape:
         raise BadArgumentError("v0", v.shape, f"must have the shape of x0 {x.shape}")
-    d = lr * v  # x_k - x_{k-1}, kept exactly
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _iterate(net, x, d, lr=lr, beta=beta, a=a, steps=steps, v=v,
-                        record_every=record_every, name=name)
+    if a:
+        def step(x, d):
+            return x + beta * d - lr * net.gradient(x + a * d)
+    else:
+        def step(x, d):
+            return x + beta * d - lr * net.gradient(x)
+    if name is None:
+        name = "gradient-descent" if beta == 0 else ("nesterov" if a else "heavy-ball")
+    times, xs, vs = _iterate(step, x, lr * v, v, lr=lr, steps=steps, record_every=record_every)
+    return Trajectory(times, xs, vs, _parameters(net, x.size), name,
+                      {"lr": lr, "beta": beta, "a": a, "steps": steps, "seed": getattr(net, "seed", None)})
 
 
-def _iterate(net, x, d, *, lr, beta, a, steps, v, record_every, name):
-    keep = [0]
-    xs, vs = [x.copy()], [v.copy()]
+def _iterate(step, x, d, v, *, lr, steps, record_every):
+    """Run ``x_{k+1} = step(x_k, x_k - x_{k-1})`` from ``x_0 = x``, ``x_0 - x_{-1} = d``.
+
+    Keeps every ``record_every``-th iterate (and the last) with its velocity ``(x_k - x_{k-1})/lr``
+    (``v`` at ``k = 0``); returns ``(times, states, velocities)``.  A non-finite iterate is a
+    divergence, reported as a bad ``lr``.
+    """
+    keep, xs, vs = [0], [x.copy()], [v.copy()]
     for k in range(1, steps + 1):
-        g = net.gradient(x + a * d) if a else net.gradient(x)
-        x_new = x + beta * d - lr * g
+        with np.errstate(over="ignore", invalid="ignore"):
+            x_new = step(x, d)
         d = x_new - x
-        v = d / lr
         x = x_new
         if not np.all(np.isfinite(x)):
             raise BadArgumentError("lr", lr, f"the iteration diverged at step {k}; lower it")
         if k % record_every == 0 or k == steps:
             keep.append(k)
             xs.append(x.copy())
-            vs.append(v.copy())
-    if name is None:
-        name = "gradient-descent" if beta == 0 else ("nesterov" if a else "heavy-ball")
-    return Trajectory(np.array(keep) * lr, np.array(xs), np.array(vs), _parameters(net, x.size),
-                      name, {"lr": lr, "beta": beta, "a": a, "steps": steps,
-                             "seed": getattr(net, "seed", None)})
+            vs.append(d / lr)
+    return np.array(keep) * lr, np.array(xs), np.array(vs)
 
 
 def gradient_descent(net, x0, *, lr, steps, record_every=1) -> Trajectory:
@@ -167,22 +174,15 @@ def mirror_descent(net, theta0, *, lr, steps, record_every=1) -> Trajectory:
         raise BadArgumentError("optimizer", "mirror",
                                "mirror descent needs a model with a mirror metric (nmf, icnn)")
     x = np.array(theta0, dtype=float)
-    keep, xs, vs = [0], [x.copy()], [np.zeros_like(x)]
-    for k in range(1, steps + 1):
-        with np.errstate(over="ignore", invalid="ignore"):
-            g = net.gradient(x)
-            x_new = np.where(mask, x * np.exp(-lr * np.where(mask, g, 0.0)), x - lr * g)
-        v = (x_new - x) / lr
-        x = x_new
-        if not np.all(np.isfinite(x)):
-            raise BadArgumentError("lr", lr, f"the iteration diverged at step {k}; lower it")
-        if k % record_every == 0 or k == steps:
-            keep.append(k)
-            xs.append(x.copy())
-            vs.append(v)
-    return Trajectory(np.array(keep) * lr, np.array(xs), np.array(vs), _parameters(net, x.size),
-                      "mirror-descent", {"lr": lr, "steps": steps,
-                                         "seed": getattr(net, "seed", None)})
+
+    def step(x, d):
+        g = net.gradient(x)
+        return np.where(mask, x * np.exp(-lr * np.where(mask, g, 0.0)), x - lr * g)
+
+    times, xs, vs = _iterate(step, x, np.zeros_like(x), np.zeros_like(x), lr=lr, steps=steps,
+                             record_every=record_every)
+    return Trajectory(times, xs, vs, _parameters(net, x.size), "mirror-descent",
+                      {"lr": lr, "steps": steps, "seed": getattr(net, "seed", None)})
 
 
 def optimize(net, x0, optimizer, *, lr, steps, beta=0.9, v0=None, record_every=1) -> Trajectory:
