@@ -310,13 +310,14 @@ def census(
         time_limit=time_limit,
         max_brackets=max_brackets,
     )
-    res.seed = seed
+    cert_seed = seed  # the point is random_point(D, seed)
     confirmed = None
     if confirm:
-        other = closure(system.generators, names=system.generator_names, seed=seed + 1_000_003, prime=prime)
+        other_seed = seed + 1_000_003
+        other = closure(system.generators, names=system.generator_names, seed=other_seed, prime=prime)
         confirmed = other.rank
-        if other.rank > res.rank:
-            res = other
+        if other.rank > res.rank:  # a larger rank is the better certificate (still a valid bound)
+            res, cert_seed = other, other_seed
     t_closure = time.perf_counter() - t0
 
     upper = D - res.rank
@@ -339,7 +340,7 @@ def census(
         proven=lower == upper,
         laws=laws,
         law_space_dim=len(found),
-        certificate=Certificate(res.point, res.prime, res.kept_words, res.seed),
+        certificate=Certificate(res.point, res.prime, res.kept_words, cert_seed),
         graph=res.graph,
         closure_reason=res.reason,
         count_exact=_count_exact(system, D, res.rank, lower, upper),
