@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--time-degree", type=_positive_int, default=None, help="max degree in the time coordinate")
     c.add_argument("--seed", type=_positive_int, default=0, help="seed of the certificate point (default 0)")
     c.add_argument("--confirm", action="store_true", help="also close at a second independent point")
+    c.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="stop the closure after this long (what it found stays valid evidence)")
+    c.add_argument("--max-brackets", type=_positive_int, default=None, help="stop the closure after this many brackets")
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
     try:
@@ -169,6 +172,8 @@ def _census(args) -> int:
         time_degree=args.time_degree,
         seed=args.seed,
         confirm=args.confirm,
+        time_limit=args.time_limit,
+        max_brackets=args.max_brackets,
     )
     if args.verify:
         c.verify()

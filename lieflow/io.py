@@ -292,9 +292,14 @@ def census_to_text(c) -> str:
             f"  the number of laws is exactly {c.laws_upper}: one generator spans its own Lie algebra "
             f"(flow-box theorem); {c.laws_upper - c.laws_lower} of them are not polynomial of degree <= {c.degree}"
         )
+    elif not c.proven and c.closure_reason in ("limit", "interrupted"):
+        lines.append(
+            f"  (the closure stopped early ({c.closure_reason}): the upper bound is valid but may not be sharp; "
+            f"allow it more time or brackets)"
+        )
     elif not c.proven:
         lines.append(
-            f"  (the closure stopped: {c.closure_reason}; try a higher --degree, or more laws may not be polynomial)"
+            "  (the closure is complete: try a higher --degree, or some laws are not polynomial)"
         )
     cert = c.certificate
     shown = ", ".join(cert.brackets[:8]) + (", ..." if len(cert.brackets) > 8 else "")

@@ -101,3 +101,14 @@ def test_import_lieflow_loads_only_the_core_dependencies():
     code = "import sys, lieflow, lieflow.cli; print(sorted(m for m in ('numpy', 'scipy', 'matplotlib') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "[]"
+
+
+def test_limits_give_valid_but_unproven_bounds(capsys):
+    code, out, _ = run(["census", "linear", "4", "4", "4", "--max-brackets", "2", "--format", "json"], capsys)
+    d = json.loads(out)
+    assert code == 0 and d["closure"]["reason"] == "limit" and d["proven"] is False
+    assert d["laws_lower"] == 10 < d["laws_upper"]  # the bound is still a theorem, only less sharp
+    code, out, _ = run(["census", "linear", "4", "4", "4", "--max-brackets", "2"], capsys)
+    assert "stopped early (limit)" in out
+    code, _, err = run(["census", "linear", "2", "2", "2", "--time-limit", "-1"], capsys)
+    assert code == 2 and "time_limit" in err
