@@ -55,6 +55,9 @@ class Law:
         return self.poly.degree
 
     def __str__(self):
+        # in the system's own variables, print in lieflow's canonical term order (parseable by sympy)
+        if self.time_expr == self.poly.as_expr():
+            return str(self.poly)
         return str(self.time_expr)
 
     def _sympystr(self, printer):

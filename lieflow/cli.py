@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(text):
+def _int(text):
     try:
         v = int(text)
     except ValueError:
@@ -41,22 +41,22 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
     c.add_argument("--phi", action="append", default=None, help="custom: a component of φ (repeatable)")
     c.add_argument("--params", default=None, help="custom: parameter names in order, comma separated")
-    c.add_argument("--heads", type=_positive_int, default=None, help="attention: number of heads (default 1)")
+    c.add_argument("--heads", type=_int, default=None, help="attention: number of heads (default 1)")
     c.add_argument("--shared-softmax", action="store_true", help="attention: heads share one softmax (φ sums heads)")
-    c.add_argument("--blocks", type=_positive_int, default=None, help="resnet: number of residual blocks (default 1)")
+    c.add_argument("--blocks", type=_int, default=None, help="resnet: number of residual blocks (default 1)")
     c.add_argument("--activation", choices=("linear", "relu"), default=None, help="resnet: branch activation")
     c.add_argument("--flow", choices=("gradient", "momentum"), default="gradient")
     c.add_argument("--damping", choices=("heavy-ball", "nesterov", "none"), default=None)
     c.add_argument("--tau", default=None, help="heavy-ball friction (rational, default 1)")
     c.add_argument("--alpha", default=None, help="Nesterov-type alpha/t damping (integer, default 3)")
     c.add_argument("--metric", choices=("euclidean", "mirror"), default=None)
-    c.add_argument("--degree", type=_positive_int, default=2, help="max degree of explicit laws (default 2)")
-    c.add_argument("--time-degree", type=_positive_int, default=None, help="max degree in the time coordinate")
-    c.add_argument("--seed", type=_positive_int, default=0, help="seed of the certificate point (default 0)")
+    c.add_argument("--degree", type=_int, default=2, help="max degree of explicit laws (default 2)")
+    c.add_argument("--time-degree", type=_int, default=None, help="max degree in the time coordinate")
+    c.add_argument("--seed", type=_int, default=0, help="seed of the certificate point (default 0)")
     c.add_argument("--confirm", action="store_true", help="also close at a second independent point")
     c.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                    help="stop the closure after this long (what it found stays valid evidence)")
-    c.add_argument("--max-brackets", type=_positive_int, default=None, help="stop the closure after this many brackets")
+    c.add_argument("--max-brackets", type=_int, default=None, help="stop the closure after this many brackets")
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
     try:
@@ -121,12 +121,14 @@ def model_from_args(args):
         if args.model == "attention":
             if len(widths) != 2:
                 raise BadArgumentError("WIDTH", widths, "attention takes D1 DIM")
-            return models.attention(*widths, heads=opt("heads") or 1, share_softmax=bool(opt("shared_softmax")))
+            heads = 1 if opt("heads") is None else opt("heads")
+            return models.attention(*widths, heads=heads, share_softmax=bool(opt("shared_softmax")))
         if args.model == "resnet":
             if len(widths) not in (1, 2):
                 raise BadArgumentError("WIDTH", widths, "resnet takes N [M]")
             w = widths[0] if len(widths) == 1 else tuple(widths)
-            return models.resnet(w, blocks=opt("blocks") or 1, activation=opt("activation") or "linear")
+            blocks = 1 if opt("blocks") is None else opt("blocks")
+            return models.resnet(w, blocks=blocks, activation=opt("activation") or "linear")
         from .dynamics.generators import softmax_cross_entropy
 
         if len(widths) != 2:

@@ -155,7 +155,7 @@ def census_to_dict(c) -> dict:
             "proven": c.proven,
             "count_exact": c.count_exact,
             "parameters": list(s.ring.symbols),
-            "laws": [str(law.time_expr) for law in c.laws],
+            "laws": [str(law) for law in c.laws],
             "law_terms": [_poly_terms(law.poly) for law in c.laws],
             "law_space_dim": c.law_space_dim,
             "degree": c.degree,

@@ -112,3 +112,9 @@ def test_limits_give_valid_but_unproven_bounds(capsys):
     assert "stopped early (limit)" in out
     code, _, err = run(["census", "linear", "2", "2", "2", "--time-limit", "-1"], capsys)
     assert code == 2 and "time_limit" in err
+
+
+@pytest.mark.parametrize("args, needle", [(["attention", "2", "2", "--heads", "0"], "heads"), (["resnet", "2", "--blocks", "0"], "blocks")])
+def test_zero_counts_are_refused_not_defaulted(args, needle, capsys):
+    code, _, err = run(["census", *args], capsys)
+    assert code == 2 and needle in err

@@ -148,7 +148,7 @@ def attention(d1, dim, heads=1, *, share_softmax: bool = False) -> Model:
     >>> from lieflow import census
     >>> c = census(attention(1, 1))
     >>> [str(law) for law in c.laws], c.proven
-    (['-k1_1_1**2 + q1_1_1**2', '-o1_1_1**2 + v1_1_1**2'], True)
+    (['q1_1_1**2 - k1_1_1**2', 'v1_1_1**2 - o1_1_1**2'], True)
     """
     _pos_int("d1", d1)
     _pos_int("dim", dim)
