@@ -120,9 +120,13 @@ def solve_laws(fields, monomials) -> list:
     for g, X in enumerate(fields):
         for k, comp in X.components:
             by_var.setdefault(k, []).append((g, list(comp.items())))
+    alive = _unforced(fields, monomials)
     out = []
     for key in sorted(blocks):
-        monos = sorted(blocks[key], key=lambda m: (-len(m), m))  # readable leading monomials
+        monos = [m for m in blocks[key] if m in alive]
+        if not monos:
+            continue
+        monos.sort(key=lambda m: (-len(m), m))  # readable leading monomials
         eqs: dict = {}
         for col, m in enumerate(monos):
             for k in set(m):
@@ -148,6 +152,51 @@ def solve_laws(fields, monomials) -> list:
             out.append((monos[min(v)], len(v), {monos[c]: x for c, x in sorted(v.items())}))
     out.sort(key=lambda item: (-len(item[0]), item[0], item[1]))
     return [terms for _, _, terms in out]
+
+
+def _unforced(fields, monomials) -> set:
+    """The monomials whose coefficient is not forced to 0 by a one-unknown equation, found cheaply.
+
+    Generator by generator, the products ``X^k · ∂_k θ^α`` of the still-alive unknowns ``α`` are
+    tallied by output monomial; an output monomial produced by a single alive unknown (with a
+    nonzero total coefficient) is an equation ``c_α = 0``, which kills ``α`` for every later
+    generator.  Every kill is a consequence of the full system, so the solution set is unchanged;
+    but the full system is then built over the survivors only, which for networks with many
+    cross-layer monomials is a small fraction.
+    """
+    alive = set(monomials)
+    containing: dict = {}
+    for m in monomials:
+        for k in set(m):
+            containing.setdefault(k, []).append(m)
+    for X in fields:
+        tally: dict = {}  # output monomial -> [producer or None if several, total coefficient]
+        for k, comp in X.components:
+            ms = containing.get(k)
+            if not ms:
+                continue
+            terms = list(comp.items())
+            for m in ms:
+                if m not in alive:
+                    continue
+                mult = m.count(k)
+                pos = m.index(k)
+                rest = m[:pos] + m[pos + 1 :]
+                for pm, pc in terms:
+                    mu = tuple(sorted(rest + pm)) if rest and pm else (rest or pm)
+                    t = tally.get(mu)
+                    if t is None:
+                        tally[mu] = [m, mult * pc]
+                    elif t[0] == m:
+                        t[1] += mult * pc
+                    else:
+                        t[0] = None
+        for m, c in tally.values():
+            if m is not None and c:
+                alive.discard(m)
+        for k in list(containing):
+            containing[k] = [m for m in containing[k] if m in alive]
+    return alive
 
 
 def homogeneity_weights(fields) -> tuple:

@@ -58,3 +58,38 @@ def test_degree_one_laws_come_with_their_products():
 def test_bad_degree():
     with pytest.raises(BadArgumentError, match="degree"):
         polynomial_laws(gradient_flow(linear([1, 1, 1])).generators, degree=0)
+
+
+def _naive_law_space_rank_and_members(fields, degree):
+    """Reference: the law space by brute force (Poly arithmetic, one unknown per monomial)."""
+    from lieflow.algebra import Poly, nullspace_qq, rank_qq
+    from lieflow.laws import monomial_basis
+
+    ring = fields[0].ring
+    monos = monomial_basis(range(ring.ngens), degree)
+    rows = {}
+    for col, m in enumerate(monos):
+        h = Poly(ring, {m: 1})
+        for g, X in enumerate(fields):
+            for mu, c in X.apply(h).items():
+                rows.setdefault((g, mu), {})[col] = c
+    null = nullspace_qq(list(rows.values()), len(monos))
+    return monos, null
+
+
+@settings(max_examples=30)
+@given(fields(), fields())
+def test_optimized_search_matches_brute_force(A, B):
+    from lieflow.algebra import rank_qq
+
+    gens = [f for f in (A, B) if f]
+    if not gens:
+        return
+    monos, null = _naive_law_space_rank_and_members(gens, 2)
+    fast = polynomial_laws(gens, degree=2)
+    vec = lambda p: [p.coeff(m) for m in monos]
+    ref = [[v.get(i, 0) for i in range(len(monos))] for v in null]
+    ours = [vec(h) for h in fast]
+    assert len(ours) == len(ref)
+    if ref:
+        assert rank_qq(ref + ours) == len(ref) == rank_qq(ours)
