@@ -165,6 +165,7 @@ def _unforced(fields, monomials) -> set:
     cross-layer monomials is a small fraction.
     """
     alive = set(monomials)
+    size = len(alive)
     containing: dict = {}
     for m in monomials:
         for k in set(m):
@@ -194,8 +195,10 @@ def _unforced(fields, monomials) -> set:
         for m, c in tally.values():
             if m is not None and c:
                 alive.discard(m)
-        for k in list(containing):
-            containing[k] = [m for m in containing[k] if m in alive]
+        if 4 * len(alive) < 3 * size:  # a quarter died since the lists were built: shrink them
+            for k in list(containing):
+                containing[k] = [m for m in containing[k] if m in alive]
+            size = len(alive)
     return alive
 
 
