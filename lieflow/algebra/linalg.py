@@ -100,11 +100,7 @@ class ModularEchelon:
         return len(self.rows)
 
     def _pack(self, row) -> int:
-        b = bytearray(self._nbytes)
-        for j, x in enumerate(row):
-            if x:
-                b[j * _SLOT_BYTES : j * _SLOT_BYTES + 4] = x.to_bytes(4, "little")
-        return int.from_bytes(b, "little")
+        return int.from_bytes(b"".join([x.to_bytes(_SLOT_BYTES, "little") for x in row]), "little")
 
     def reduce(self, v) -> list:
         """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
