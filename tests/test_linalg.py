@@ -67,3 +67,19 @@ def test_is_prime_matches_sympy(n):
 
     assert is_prime(n) == sympy.isprime(n)
     assert is_prime(2**31 - 1 - n) == sympy.isprime(2**31 - 1 - n)
+
+
+@given(st.integers(0, 10**6))
+def test_echelon_with_many_merges_matches_exact_rank(seed):
+    import random
+
+    rng = random.Random(seed)
+    n, r = 40, rng.randint(1, 40)
+    basis = [[rng.randint(-3, 3) for _ in range(n)] for _ in range(r)]
+    # 60 rows in the span of r random rows: rank r (generically), many dependent candidates
+    rows = [[sum(rng.randint(-2, 2) * b[j] for b in basis) for j in range(n)] for _ in range(60)]
+    E = ModularEchelon(n)
+    kept = [row for row in rows if E.add(row)]
+    assert E.rank == len(kept) == rank_qq(rows) == rank_qq(kept)
+    for row in rows:  # every row reduces to zero against what was kept
+        assert not any(E.reduce(row))

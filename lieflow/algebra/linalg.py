@@ -18,7 +18,7 @@ census certificates need.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gcd, lcm
+from math import gcd, isqrt, lcm
 
 from ..errors import BadArgumentError
 from .rings import DEFAULT_PRIME, _norm
@@ -72,8 +72,13 @@ class ModularEchelon:
     """Incremental reduced row echelon form over GF(prime).
 
     ``add(v)`` reduces ``v`` against the rows kept so far and keeps it iff it raises the rank.
-    Rows are kept fully reduced, so a candidate is reduced in one pass; the pass is a single big
-    integer multiply-accumulate over rows packed into fixed-width slots.
+
+    The kept rows live in two blocks, each fully reduced in itself: a large *core* and a small
+    *pending* block (at most about ``sqrt(2 ncols)`` rows).  Pending rows are zero in the core's
+    pivot columns; core rows are cleared of the pending pivots only when the block is merged,
+    one multiply-accumulate per core row instead of one row update per new pivot.  A candidate is
+    reduced by the core, then by the pending block, each in one pass: a single big-integer
+    multiply-accumulate over rows packed into fixed-width slots.
 
     Parameters
     ----------
@@ -90,37 +95,47 @@ class ModularEchelon:
             raise BadArgumentError("prime", prime, "must be a prime between 3 and 2**31")
         self.ncols = ncols
         self.prime = prime
-        self.pivots: list = []  # pivot column of each row
-        self.rows: list = []  # rows as lists, pivot entry 1, zero in other pivot columns
-        self._packed: list = []
         self._nbytes = _SLOT_BYTES * ncols
+        self._block = max(4, isqrt(2 * ncols))
+        # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed
+        self._core = ([], [], [])
+        self._pending = ([], [], [])
 
     @property
     def rank(self) -> int:
-        return len(self.rows)
+        return len(self._core[0]) + len(self._pending[0])
+
+    @property
+    def pivots(self) -> list:
+        """The pivot column of each kept row, in the order the rows were kept."""
+        return self._core[0] + self._pending[0]
 
     def _pack(self, row) -> int:
         return int.from_bytes(b"".join([x.to_bytes(_SLOT_BYTES, "little") for x in row]), "little")
 
-    def reduce(self, v) -> list:
-        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
-        p = self.prime
-        if len(v) != self.ncols:
-            raise BadArgumentError("v", len(v), f"vector length must be {self.ncols}")
-        v = [x % p for x in v]
-        if not self.rows:
-            return v
+    def _eliminate(self, r: list, block) -> list:
+        """``r - sum_c r[c] row_c`` over a block's rows (mod prime), in one pass."""
         acc = 0
-        for c, packed in zip(self.pivots, self._packed):
-            f = v[c]
+        for c, packed in zip(block[0], block[2]):
+            f = r[c]
             if f:
                 acc += f * packed
         if not acc:
-            return v
+            return r
         b = acc.to_bytes(self._nbytes + 8, "little")
         fb = int.from_bytes
         sb = _SLOT_BYTES
-        return [(x - fb(b[j * sb : (j + 1) * sb], "little")) % p for j, x in enumerate(v)]
+        p = self.prime
+        return [(x - fb(b[j * sb : (j + 1) * sb], "little")) % p for j, x in enumerate(r)]
+
+    def reduce(self, v) -> list:
+        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
+        if len(v) != self.ncols:
+            raise BadArgumentError("v", len(v), f"vector length must be {self.ncols}")
+        p = self.prime
+        # the core leaves the core pivots at zero; pending rows are zero there, so the second
+        # pass keeps them zero while clearing the pending pivots
+        return self._eliminate(self._eliminate([x % p for x in v], self._core), self._pending)
 
     def add(self, v) -> bool:
         """Keep ``v`` if it is independent of the kept rows; return whether it was kept."""
@@ -131,16 +146,30 @@ class ModularEchelon:
         p = self.prime
         inv = pow(r[c0], -1, p)
         r = [x * inv % p for x in r]
-        for i, row in enumerate(self.rows):
+        piv, rows, packed = self._pending
+        for i, row in enumerate(rows):  # keep the pending block reduced in itself
             f = row[c0]
             if f:
-                row = [(a - f * b) % p for a, b in zip(row, r)]
-                self.rows[i] = row
-                self._packed[i] = self._pack(row)
-        self.rows.append(r)
-        self.pivots.append(c0)
-        self._packed.append(self._pack(r))
+                rows[i] = row = [(a - f * b) % p for a, b in zip(row, r)]
+                packed[i] = self._pack(row)
+        piv.append(c0)
+        rows.append(r)
+        packed.append(self._pack(r))
+        if len(piv) >= self._block:
+            self._merge()
         return True
+
+    def _merge(self) -> None:
+        """Clear the pending pivots from the core rows and move the pending rows into the core."""
+        cpiv, crows, cpacked = self._core
+        for i, row in enumerate(crows):
+            new = self._eliminate(row, self._pending)
+            if new is not row:
+                crows[i] = new
+                cpacked[i] = self._pack(new)
+        for mine, theirs in zip(self._core, self._pending):
+            mine.extend(theirs)
+            theirs.clear()
 
 
 def rank_mod(rows, prime: int = DEFAULT_PRIME) -> int:
