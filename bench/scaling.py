@@ -12,6 +12,7 @@ import argparse
 import time
 
 from lieflow import census
+from lieflow.errors import LieflowError
 from lieflow.models import linear, relu
 
 FAMILIES = {
@@ -34,7 +35,11 @@ def main(argv=None):
         n, best = args.start, None
         while True:
             t = time.perf_counter()
-            c = census(build(n))
+            try:
+                c = census(build(n))
+            except LieflowError as exc:  # e.g. the law search's max_unknowns
+                print(f"{name:<9}{n:>4}  stopped: {exc}")
+                break
             sec = time.perf_counter() - t
             print(f"{name:<9}{n:>4}{c.ambient_dim:>6}{c.laws_lower:>6}{str(c.proven):>8}{sec:>9.2f}"
                   f"{c.timings['laws']:>8.2f}{c.timings['closure']:>10.2f}", flush=True)
