@@ -120,22 +120,40 @@ class ModularEchelon:
             f = r[c]
             if f:
                 acc += f * packed
-        if not acc:
-            return r
-        b = acc.to_bytes(self._nbytes + 8, "little")
-        fb = int.from_bytes
-        sb = _SLOT_BYTES
-        p = self.prime
-        return [(x - fb(b[j * sb : (j + 1) * sb], "little")) % p for j, x in enumerate(r)]
+        return self._subtract(r, acc)
 
     def reduce(self, v) -> list:
         """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
         if len(v) != self.ncols:
             raise BadArgumentError("v", len(v), f"vector length must be {self.ncols}")
         p = self.prime
-        # the core leaves the core pivots at zero; pending rows are zero there, so the second
-        # pass keeps them zero while clearing the pending pivots
-        return self._eliminate(self._eliminate([x % p for x in v], self._core), self._pending)
+        v = [x % p for x in v]
+        acc = 0
+        for c, packed in zip(self._core[0], self._core[2]):
+            f = v[c]
+            if f:
+                acc += f * packed
+        if self._pending[0]:
+            # after the core, the entry at a pending pivot c is v[c] - acc[c]; pending rows are
+            # zero at the core pivots and reduced among themselves, so one more accumulation
+            # clears the pending pivots without disturbing the core's
+            sb = _SLOT_BYTES
+            b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
+            for c, packed in zip(self._pending[0], self._pending[2]):
+                f = (v[c] - (int.from_bytes(b[c * sb : (c + 1) * sb], "little") if b else 0)) % p
+                if f:
+                    acc += f * packed
+        return self._subtract(v, acc)
+
+    def _subtract(self, v: list, acc: int) -> list:
+        """``v - acc`` slot by slot, mod prime (``acc`` packed)."""
+        if not acc:
+            return v
+        b = acc.to_bytes(self._nbytes + 8, "little")
+        fb = int.from_bytes
+        sb = _SLOT_BYTES
+        p = self.prime
+        return [(x - fb(b[j * sb : (j + 1) * sb], "little")) % p for j, x in enumerate(v)]
 
     def add(self, v) -> bool:
         """Keep ``v`` if it is independent of the kept rows; return whether it was kept."""
