@@ -22,7 +22,7 @@ import sympy
 from .algebra import DEFAULT_PRIME, Poly, rank_qq, rational_str
 from .closure import ClosureResult, closure, random_point
 from .dynamics import System, make_system
-from .errors import BadArgumentError, VerificationError
+from .errors import BadArgumentError, LimitExceededError, VerificationError
 from .laws import independent_laws
 from .models.base import Model
 
@@ -298,7 +298,11 @@ def census(
     point = random_point(D, seed)
 
     t0 = time.perf_counter()
-    found = system.find_laws(degree=degree, time_degree=time_degree)
+    skipped = None
+    try:
+        found = system.find_laws(degree=degree, time_degree=time_degree)
+    except LimitExceededError as exc:  # too many unknowns: still give the closure's upper bound
+        found, skipped = (), str(exc)
     chosen = independent_laws(found, point, prime=prime)
     t_laws = time.perf_counter() - t0
 
@@ -334,6 +338,8 @@ def census(
     stats["closure_rounds"] = res.rounds
     if confirmed is not None:
         stats["confirm_rank"] = confirmed
+    if skipped is not None:
+        stats["law_search_skipped"] = skipped
     return Census(
         system=system,
         ambient_dim=D,

@@ -279,6 +279,8 @@ def census_to_text(c) -> str:
         f"generators: {len(s.generators)};  Lie algebra rank at the certificate point: {c.lie_rank}",
         f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  ({status})",
     ]
+    if "law_search_skipped" in c.stats:
+        lines.append(f"explicit law search skipped: {c.stats['law_search_skipped']}")
     if c.laws:
         where = f"degree <= {c.degree}"
         if s.time_variable is not None:
@@ -297,7 +299,7 @@ def census_to_text(c) -> str:
             f"  (the closure stopped early ({c.closure_reason}): the upper bound is valid but may not be sharp; "
             f"allow it more time or brackets)"
         )
-    elif not c.proven:
+    elif not c.proven and "law_search_skipped" not in c.stats:
         lines.append(
             "  (the closure is complete: try a higher --degree, or some laws are not polynomial)"
         )

@@ -191,3 +191,11 @@ def test_a_system_fixes_its_flow():
         census(gradient_flow(linear([2, 2, 2])), damping="nesterov")
     with pytest.raises(BadArgumentError, match="prime"):
         census(linear([2, 2, 2]), prime=2**31 - 3)
+
+
+def test_a_law_search_over_the_limit_still_gives_the_upper_bound():
+    c = census(linear([6, 6, 6]), degree=5)  # C(77, 5) = 19M unknowns > max_unknowns
+    assert c.laws == () and c.laws_lower == 0 and not c.proven
+    assert c.laws_upper == 21 and c.closure_reason == "closed"  # 72 - 51: the closure ran in full
+    assert "max_unknowns" in c.stats["law_search_skipped"]
+    assert "explicit law search skipped" in c.to_text()
