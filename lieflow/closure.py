@@ -184,8 +184,10 @@ def closure(
 
     try:
         new = []
-        for w, g in zip(names, gens):
-            kept_now = ech.rank < cap and ech.add(ev.dense(g))
+        for i, (w, g) in enumerate(zip(names, gens)):
+            if reason is None and i % 256 == 255 and time_limit is not None and time.perf_counter() - t0 > time_limit:
+                reason = "limit"  # the remaining generators are recorded, not evaluated
+            kept_now = reason is None and ech.rank < cap and ech.add(ev.dense(g))
             G.add_node(w, depth=1, kept=kept_now, zero=g.is_zero, expanded=True)
             if kept_now:
                 kept.append((w, g))

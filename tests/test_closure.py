@@ -106,3 +106,10 @@ def test_time_limit():
     s = gradient_flow(linear([3, 3, 3]))
     c = closure(s.generators, time_limit=1e-9)
     assert c.reason == "limit" and c.rank == 9  # the generators are always evaluated
+
+
+def test_time_limit_applies_to_the_generators_too():
+    s = gradient_flow(relu([8, 8, 8, 8]))  # 4096 generators
+    c = closure(s.generators, time_limit=1e-9)
+    assert c.reason == "limit" and c.rank < 176 and c.graph.number_of_nodes() == 4096
+    assert closure(s.generators).rank == 176  # D - 16 = 192 - 16
