@@ -101,6 +101,11 @@ class Metric:
     kind = "metric"
     parameters: tuple
 
+    @property
+    def name(self) -> str:
+        """How the metric was selected (``"mirror"``, ``"mirror(layers=[2])"``, ``"matrix"``)."""
+        return self.label
+
     # -- data ------------------------------------------------------------------------------------
     @property
     def ring(self) -> PolyRing:
@@ -377,10 +382,6 @@ class MirrorMetric(Metric):
     kind = "mirror"
 
     @property
-    def name(self) -> str:
-        return self.label
-
-    @property
     def mirrored_names(self) -> tuple:
         """Names of the mirrored parameters."""
         return tuple(self.parameters[k] for k in self.mirrored)
@@ -459,10 +460,6 @@ class MatrixMetric(Metric):
     data: tuple
     label: str = field(default="matrix", compare=False)
     kind = "matrix"
-
-    @property
-    def name(self) -> str:
-        return self.label
 
     def entries(self) -> dict:
         return dict(self.data)

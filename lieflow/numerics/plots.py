@@ -30,6 +30,18 @@ def _axes(ax):
     return fig.add_subplot()
 
 
+def _finish(ax, xlabel, ylabel, title):
+    """Log y-axis, labels, grid, legend and title shared by the plots."""
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small", loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def plot_drift(reports, ax=None, *, title=None, max_curves=12):
     """Relative drift ``|h(t) - h(t_0)| / scale`` of each law against time, on a log axis.
 
@@ -71,14 +83,7 @@ def plot_drift(reports, ax=None, *, title=None, max_curves=12):
         hidden = len(rep.labels) - len(order)
         if hidden > 0:
             ax.plot([], [], " ", label=f"+{hidden} more laws not drawn")
-    ax.set_yscale("log")
-    ax.set_xlabel("time t")
-    ax.set_ylabel("|h(t) - h(0)| / scale")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="best")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "time t", "|h(t) - h(0)| / scale", title)
 
 
 def plot_orders(fits, ax=None, *, title=None):
@@ -105,11 +110,4 @@ def plot_orders(fits, ax=None, *, title=None):
         hs = np.geomspace(fit.steps.min(), fit.steps.max(), 20)
         ax.plot(hs, fit.predict(hs), "-", color=line.get_color(), alpha=0.7)
     ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("step size h")
-    ax.set_ylabel("error")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="small", loc="best")
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "step size h", "error", title)
