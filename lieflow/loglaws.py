@@ -49,6 +49,7 @@ S. Marcotte, R. Gribonval, G. Peyré, *Abide by the Law and Follow the Flow*, Ne
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Mapping
@@ -772,26 +773,51 @@ def _cofactors(fields, ell: Poly):
     return tuple(out)
 
 
+def _candidate_pairs(comps, variables, moved, deadline) -> list:
+    """The pairs ``i < j`` that the first field moving either of them does not already rule out.
+
+    Let ``g`` be the first field moving ``a`` and not ``b`` (``b`` moved later or never).  Then
+    ``X_g(θ_a − ρ θ_b) = X_g^a ≠ 0``, and a nonzero multiple of ``θ_a − ρ θ_b`` (``ρ ≠ 0``)
+    involves both ``θ_a`` and ``θ_b``.  So only the pairs moved first by the same field, and the
+    pairs whose variables both occur in that component, remain.
+    """
+    first = {i: moved[i][0] for i in variables if moved[i]}
+    allowed = set(variables)
+    group: dict = {}  # first field -> the variables it moves first
+    for i in variables:
+        if i in first:
+            group.setdefault(first[i], []).append(i)
+    pairs = set()
+    for count, (g, members) in enumerate(group.items()):
+        if count % 256 == 255:
+            _check_deadline(deadline, "the search for binary log arguments")
+        pairs.update(itertools.combinations(members, 2))
+        for a in members:
+            involved = comps[g][a].variables
+            if a in involved:
+                for b in involved:
+                    if b != a and b in allowed and first.get(b, g + 1) > g:
+                        pairs.add((a, b) if a < b else (b, a))
+    return sorted(pairs)
+
+
 def _binary_forms(fields, comps, variables, moved, deadline) -> list:
     ring = fields[0].ring
     zero = ring.zero()
     out = []
-    count = 0
-    for a, i in enumerate(variables):
-        for j in variables[a + 1 :]:
-            count += 1
-            if count % 2048 == 0:
-                _check_deadline(deadline, "the search for binary log arguments")
-            roots = None
-            for g in _merged(moved[i], moved[j]):
-                roots = _pair_roots(comps[g].get(i, zero), comps[g].get(j, zero), i, j)
-                if roots is not None:
-                    break
-            for rho in roots or ():
-                ell = _log_argument_from_ratio(ring, i, j, rho)
-                cof = _cofactors(fields, ell)
-                if cof is not None and any(cof):  # ℓ with zero cofactors is itself a law
-                    out.append((ell, cof))
+    for count, (i, j) in enumerate(_candidate_pairs(comps, variables, moved, deadline)):
+        if count % 2048 == 2047:
+            _check_deadline(deadline, "the search for binary log arguments")
+        roots = None
+        for g in _merged(moved[i], moved[j]):
+            roots = _pair_roots(comps[g].get(i, zero), comps[g].get(j, zero), i, j)
+            if roots is not None:
+                break
+        for rho in roots or ():
+            ell = _log_argument_from_ratio(ring, i, j, rho)
+            cof = _cofactors(fields, ell)
+            if cof is not None and any(cof):  # ℓ with zero cofactors is itself a law
+                out.append((ell, cof))
     return out
 
 

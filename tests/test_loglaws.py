@@ -621,3 +621,59 @@ def test_census_upper_bound_is_never_exceeded_on_catalog_models():
         c = census(model)
         laws = log_laws(c.system.generators)
         assert len(independent_log_laws(laws, random_point(model.dim, 4))) <= c.laws_upper
+
+
+@st.composite
+def binomial_fields(draw, ring=R3):
+    """1–2 fields whose components have at most two terms of degree ≤ 2 (binary forms occur)."""
+    out = []
+    for _ in range(draw(st.sampled_from([1, 1, 2]))):
+        comps = {}
+        for k in range(ring.ngens):
+            terms = draw(
+                st.dictionaries(
+                    st.lists(st.integers(0, ring.ngens - 1), max_size=2).map(lambda m: tuple(sorted(m))),
+                    st.sampled_from([1, -1, 2]),
+                    max_size=2,
+                )
+            )
+            comps[k] = Poly(ring, terms)
+        X = VectorField(ring, comps)
+        if X:
+            out.append(X)
+    return out or [VectorField(ring, {"x": R3.gens[1], "y": R3.gens[0]})]
+
+
+def brute_force_binary_forms(fields):
+    """Every x_i − ρ x_j (ρ ≠ 0 rational) dividing its derivative along every field, by sympy:
+    X^i − ρ X^j must vanish at x_i = ρ x_j; its coefficients in the other variables are
+    polynomials in ρ, solved exactly.  Pairs where every ρ works, and laws (zero cofactor), are
+    left out as log_candidates documents."""
+    syms, sfields = fields_as_sympy(fields)
+    rho = sympy.Symbol("rho")
+    found = set()
+    for i, j in itertools.combinations(range(len(syms)), 2):
+        eqs = []
+        for X in sfields:
+            e = sympy.expand((X[i] - rho * X[j]).subs(syms[i], rho * syms[j]))
+            eqs.extend(sympy.Poly(e, *syms).coeffs() if e != 0 else [])
+        if not eqs:
+            continue  # every ρ works (or the pair is never moved)
+        for sol in sympy.solve(eqs, rho, dict=True):
+            r = sol[rho]
+            if r.is_rational and r != 0:
+                form = sympy.expand((syms[i] - r * syms[j]) * r.q)
+                if any(sympy.expand(sum(sympy.diff(form, s) * x for s, x in zip(syms, X))) != 0 for X in sfields):
+                    found.add(form)
+    return found
+
+
+@settings(max_examples=30, deadline=None)
+@example([VectorField(R3, {"x": R3.gens[1], "y": R3.gens[0]})])  # x ± y
+@example(gradient_flow(custom(["x*y*z"], params="x,y,z")).generators)
+@example([VectorField(R3, {"x": R3.gens[0] - R3.gens[1]}), VectorField(R3, {"x": R3.gens[1], "y": R3.gens[0]})])
+@example([VectorField(R3, {"x": R3.gens[0], "y": R3.gens[1]}), VectorField(R3, {"x": R3.gens[1], "y": R3.gens[0]})])
+@given(binomial_fields())
+def test_binary_forms_are_complete(fields):
+    forms = {ell.as_expr() for ell, _ in log_candidates(fields) if len(ell) == 2}
+    assert forms == brute_force_binary_forms(fields)
