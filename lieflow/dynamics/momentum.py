@@ -85,6 +85,13 @@ class MomentumSystem(System):
         in (θ, v), each verified exactly (see :func:`momentum_laws`)."""
         return momentum_laws(self, degree=degree, time_degree=time_degree)
 
+    def find_log_laws(self, *, degree: int = 2, time_degree: int | None = None, **options) -> tuple:
+        """A basis of the laws ``P + Σ Q_j log|ℓ_j|`` (polynomial ones first), each verified exactly
+        (see :func:`lieflow.loglaws.momentum_log_laws`, which takes the ``options``)."""
+        from ..loglaws import momentum_log_laws
+
+        return momentum_log_laws(self, degree=degree, time_degree=time_degree, **options)
+
     def time_expr(self, law):
         """The law as a sympy expression in θ, v and ``t``, grouped by powers of the time
         coordinate; for heavy ball ``s`` is written ``exp(τ t)``.
@@ -374,6 +381,38 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
     >>> momentum_laws(sys, degree=1, time_degree=1)
     ()
     """
+    time_degree = momentum_search_degrees(system, degree, time_degree)
+    ring = system.ring
+    n = ring.ngens
+    unknowns = comb(n - 1 + degree, degree) * (time_degree + 1) - 1
+    if unknowns > max_unknowns:
+        raise LimitExceededError(
+            f"degree={degree}, time_degree={time_degree}: {unknowns} unknown coefficients exceed "
+            f"max_unknowns={max_unknowns}"
+        )
+    gens = system.generators
+    # the shared solver splits the monomials by every grading that makes all generators
+    # homogeneous (see solve_laws)
+    found = list(verified_laws(gens, momentum_monomials(ring, degree, time_degree)))
+    found.sort(key=lambda h: (h.degree, [m for m, _ in h.terms()]))
+    return tuple(found)
+
+
+def momentum_search_degrees(system, degree: int, time_degree: int | None) -> int:
+    """Check the degrees of a phase-space law search; return the time degree (the system's
+    default when ``None``).
+
+    Raises
+    ------
+    BadArgumentError
+        for a system that is not a :class:`MomentumSystem`, ``degree < 1`` or ``time_degree < 0``.
+
+    Examples
+    --------
+    >>> from lieflow.models import custom
+    >>> momentum_search_degrees(momentum_flow(custom(["x*y"]), damping="nesterov"), 2, None)
+    3
+    """
     if not isinstance(system, MomentumSystem):
         raise BadArgumentError("system", system, "expected a MomentumSystem (see momentum_flow)")
     if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
@@ -382,25 +421,32 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
         time_degree = system.default_time_degree()
     if isinstance(time_degree, bool) or not isinstance(time_degree, int) or time_degree < 0:
         raise BadArgumentError("time_degree", time_degree, "must be an integer >= 0")
-    ring = system.ring
-    n = ring.ngens
-    T = n - 1
-    unknowns = comb(n - 1 + degree, degree) * (time_degree + 1) - 1
-    if unknowns > max_unknowns:
-        raise LimitExceededError(
-            f"degree={degree}, time_degree={time_degree}: {unknowns} unknown coefficients exceed "
-            f"max_unknowns={max_unknowns}"
-        )
-    gens = system.generators
-    # candidate monomials T^j * m (j <= J, deg m <= K; not the constant 1); the shared solver
-    # splits them by every grading that makes all generators homogeneous (see solve_laws)
-    monos = [
+    return time_degree
+
+
+def momentum_monomials(ring: PolyRing, degree: int, time_degree: int, *, constant: bool = False) -> list:
+    """The monomials ``T^j m`` of a phase-space search: ``m`` of degree ``≤ degree`` in (θ, v)
+    (every variable but the last), ``j ≤ time_degree`` in the time coordinate ``T`` (the last
+    variable); the constant monomial ``()`` only with ``constant=True``.
+
+    Raises
+    ------
+    BadArgumentError
+        for negative degrees.
+
+    Examples
+    --------
+    >>> momentum_monomials(PolyRing.get(("x", "v_x", "s")), 1, 1)
+    [(0,), (0, 2), (1,), (1, 2), (2,)]
+    """
+    for name, value in (("degree", degree), ("time_degree", time_degree)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise BadArgumentError(name, value, "must be an integer >= 0")
+    T = ring.ngens - 1
+    return [
         m + (T,) * j
         for d in range(degree, -1, -1)
-        for m in itertools.combinations_with_replacement(range(n - 1), d)
+        for m in itertools.combinations_with_replacement(range(T), d)
         for j in range(time_degree + 1)
-        if d or j
+        if d or j or constant
     ]
-    found = list(verified_laws(gens, monos))
-    found.sort(key=lambda h: (h.degree, [m for m, _ in h.terms()]))
-    return tuple(found)

@@ -60,6 +60,15 @@ class System:
             raise BadArgumentError("time_degree", time_degree, "only applies to momentum flows")
         return polynomial_laws(self.generators, degree=degree)
 
+    def find_log_laws(self, *, degree: int = 2, time_degree: int | None = None, **options) -> tuple:
+        """A basis of the laws ``P + Σ Q_j log|ℓ_j|`` (polynomial ones first), each verified exactly
+        (see :func:`lieflow.loglaws.log_laws`, which takes the ``options``)."""
+        from ..loglaws import log_laws
+
+        if time_degree is not None:
+            raise BadArgumentError("time_degree", time_degree, "only applies to momentum flows")
+        return log_laws(self.generators, degree=degree, **options)
+
     def time_expr(self, law):
         """A law as a sympy expression in the parameters (and ``t`` for phase-space laws)."""
         return law.as_expr()
