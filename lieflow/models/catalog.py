@@ -51,6 +51,9 @@ def _flat(nested):
 def linear(widths, *, metric=None) -> Model:
     """Deep linear network ``φ = U_1 U_2 ⋯ U_q`` (the entries of the product).
 
+    No activation, no regions: the network is ``x ↦ x φ`` on every input, so the gradients of
+    φ's entries are the real model's generators.
+
     Parameters
     ----------
     widths : sequence of int
@@ -83,13 +86,26 @@ def linear(widths, *, metric=None) -> Model:
 
 
 def relu(widths, *, bias: bool = False, metric=None) -> Model:
-    """ReLU network inside a fixed activation region: φ is the path lifting.
+    """ReLU network, by its path lifting: the fields of every activation region at once.
 
     One component per input-output path ``i0 -> i1 -> ... -> iq``: the product
     ``U_1[i0,i1] U_2[i1,i2] ⋯ U_q[i_{q-1},iq]``; with ``bias=True`` also one per path that starts
-    at a hidden bias ``b_l[k]`` and continues through ``U_{l+1}, ..., U_q``.  (The region where
-    every hidden unit is active is assumed; on any other region φ is a sub-family of these
-    components on the active units, and the laws per hidden neuron are the same.)
+    at a hidden bias ``b_l[k]`` and continues through ``U_{l+1}, ..., U_q``.
+
+    Why these are the real model's generators.  On one sample, with ``D_l`` the diagonal 0/1
+    matrix of the active units of hidden layer ``l``, the network is the affine map
+    ``x ↦ x U_1 D_1 U_2 ⋯ D_{q-1} U_q + Σ_l b_l D_l U_{l+1} ⋯ D_{q-1} U_q``.  Its coefficients are
+    multilinear in the indicators, and the coefficient of each squarefree monomial (one unit per
+    hidden layer from the path's start on) is a single path product.  On the cube of activation
+    patterns, Möbius inversion turns the regions' maps into those coefficients and back, so the
+    entries of every region's map span exactly the path products.  A law must hold for every
+    data set and samples can lie in any region, so the generators are the fields of every region:
+    the gradients of the path lifting span them.  (The all-active region alone would be the
+    linear network ``U_1 ⋯ U_q`` with its extra cross-neuron laws.)  Every reported law
+    therefore holds for the real network and every data set.  The count assumes the data realise
+    enough patterns: with one hidden layer, that each unit's hyperplane is crossed with the other
+    units fixed, which generic weights allow unless the input is one-dimensional without biases
+    (every unit then switches at 0); deeper networks need every combination of patterns.
 
     Raises
     ------

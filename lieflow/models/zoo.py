@@ -1,8 +1,10 @@
 """The model zoo beyond the seeds: convolutions, attention, residual blocks.
 
-Each entry declares its parameters and the polynomial φ through which, on the region described in
-its docstring, the model factors; :func:`lieflow.census` then counts and proves the conservation
-laws of the gradient flow exactly as for the catalog models.  The known results reproduced here
+Each entry declares its parameters and a polynomial φ whose gradients generate the real model's
+flow for every data set: the model factors through φ on every input, or, for ReLU models, the
+span of φ contains the φ of every activation region (each docstring gives the argument and what
+it assumes).  :func:`lieflow.census` then counts and proves the conservation laws of the
+gradient flow exactly as for the catalog models.  The known results reproduced here
 are from S. Marcotte, R. Gribonval, G. Peyré, *Transformative or Conservative? Conservation laws
 for ResNets and Transformers* (ICML 2025, arXiv 2506.06194), building on *Abide by the Law and
 Follow the Flow* (NeurIPS 2023, arXiv 2307.00144).
@@ -48,11 +50,22 @@ def conv(c0, c1, c2, nv, nu) -> Model:
     per channel.  A path ``(i, q) -> (j, r) -> (k, 0)`` through the network is then determined by
     ``(i, a = q - r, j, b = r, k)`` and carries the weight product ``u_{k,j}[b] v_{j,i}[a]``:
     every such product occurs on exactly one path, so φ (one component per ``(k, j, i, a, b)``)
-    is exactly the path lifting.  Longer inputs or more output positions only repeat the same
-    products on more paths (weight sharing), which adds identical components of φ and changes no
-    law.  As for :func:`~lieflow.models.relu`, the data may put the hidden units in different
-    activation regions, and what the loss sees near θ factors through the path lifting; the
-    region where every hidden unit is active is assumed (on another region φ is a sub-family).
+    is exactly the path lifting.
+
+    Why these are the real model's generators.  For one sample, let ``d_{j,r} ∈ {0, 1}`` say
+    whether hidden unit ``(j, r)`` is active.  The network is then linear in the input, and the
+    coefficient of ``x_i[q]`` in ``y_k`` is ``Σ_j Σ_r d_{j,r} u_{k,j}[r] v_{j,i}[q − r]``: linear
+    in the indicators, the coefficient of ``d_{j,b}`` running over every product
+    ``u_{k,j}[b] v_{j,i}[a]``.  So every region's φ is a combination of path products, and
+    conversely each path product is the difference of two regions' φ that differ in unit
+    ``(j, b)`` only: the path lifting spans exactly the union of all regions' φ, which is what a
+    law valid for every data set must be orthogonal to.  (The all-active region alone is the
+    sums ``Σ_{a + b = q} u_{k,j}[b] v_{j,i}[a]``, a linear convolution with more laws.)  Weight
+    sharing: longer inputs or more output positions give the same products on more paths
+    (identical components of φ, no new field).  Every reported law therefore holds for the real
+    network and every data set; the count assumes the data cross each unit's hyperplane with the
+    other units fixed, which generic filters allow once the input has dimension
+    ``c0 (nv + nu − 1) >= 2`` (with a one-dimensional input every unit switches at 0).
 
     Known result: exactly ``c1`` laws, one per hidden channel ``j``:
     ``Σ_k ‖u_{k,j}‖² − Σ_i ‖v_{j,i}‖²``.
@@ -120,6 +133,11 @@ def attention(d1, dim, heads=1, *, share_softmax: bool = False) -> Model:
     ``Σ_h V_h^T O_h`` — the model in which the heads' score matrices are added before one
     softmax (and their value maps added after it); it equals a single head of width ``H d1``, so
     cross-head laws ``Q_h Q_g^T − K_h K_g^T`` appear.
+
+    Why these are the real model's generators: there are no activation regions (softmax is
+    smooth) and the model factors through φ on every input, so the gradient of any loss lies in
+    the span of the ``∇φ_i``; the count assumes, as for every model, that over data sets
+    ``∇_φ L`` takes every direction.
 
     Parameters
     ----------
