@@ -10,13 +10,16 @@ import json
 
 import pytest
 import sympy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lieflow import census, census_from_json
-from lieflow.algebra import rank_qq
+from lieflow.algebra import gradient_field, rank_qq
 from lieflow.cli import main
 from lieflow.dynamics import make_system
 from lieflow.errors import BadArgumentError, InexactValueError, NotPolynomialError
 from lieflow.models import Model, conv, custom, icnn, relu, resnet
+from strategies import RING, polys
 
 
 def _same_span(ps, qs):
@@ -221,6 +224,19 @@ def test_custom_regions_with_a_metric_and_momentum():
     s = make_system(m, flow="momentum")
     assert s.generator_names == ("X0", "Y1", "Y2")  # the drift and one forcing field per union component
     assert census(custom(regions=[["a*b"], ["a*b*c"]]), flow="momentum").verify()
+
+
+@given(st.lists(st.lists(polys().filter(lambda p: p.degree >= 1), min_size=1, max_size=3), min_size=1, max_size=3))
+def test_regions_property_union_generators_and_round_trip(regions):
+    m = custom(regions=regions, params=RING.symbols)
+    distinct = {p for region in regions for p in region}
+    assert set(m.phi) == distinct and len(m.phi) == len(distinct)
+    assert m.regions == tuple(tuple(r) for r in regions)
+    s = make_system(m)
+    assert set(s.generators) == {gradient_field(p) for p in distinct if gradient_field(p)}
+    c = census(m)
+    d = census_from_json(c.to_json())
+    assert d.system.model == m and d.verify()
 
 
 def test_json_whose_phi_is_not_the_union_is_refused():
