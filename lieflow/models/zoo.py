@@ -257,7 +257,8 @@ def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
     scalar blocks ``x Π_b (1 + v_b u_b)`` have ``2B − 1`` laws (φ is one polynomial, one
     generator), of which the blocks' ``u_b² − v_b²`` are ``B``; for two blocks the third is
     transcendental, ``(u_1²+v_1²−u_2²−v_2²)/4 + ½ log|(u_1+v_1)/(u_1−v_1)| − ½ log|(u_2+v_2)/(u_2−v_2)|``.
-    ``B`` ReLU scalar blocks have only the ``B`` block laws.
+    ``B`` ReLU scalar blocks have only the ``B`` block laws; measured for every ``n, m <= 3`` and
+    ``B <= 4``, a ReLU stack has exactly the per-neuron laws of every block, ``B m`` (proven).
 
     Parameters
     ----------
