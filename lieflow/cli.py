@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
     c.add_argument("--phi", action="append", default=None, help="custom: a component of φ (repeatable)")
     c.add_argument("--params", default=None, help="custom: parameter names in order, comma separated")
+    c.add_argument("--region", action="append", default=None, metavar="EXPR;EXPR...",
+                   help="custom, piecewise: one region's components of φ separated by ';' (repeatable, instead of --phi)")
     c.add_argument("--heads", type=_int, default=None, help="attention: number of heads (default 1)")
     c.add_argument("--shared-softmax", action="store_true", help="attention: heads share one softmax (φ sums heads)")
     c.add_argument("--blocks", type=_int, default=None, help="resnet: number of residual blocks (default 1)")
@@ -94,15 +96,21 @@ def model_from_args(args):
     opt = lambda name: getattr(args, name, None)  # noqa: E731 - options a subcommand may lack
 
     if args.model == "custom":
-        if not args.phi:
+        if not args.phi and not opt("region"):
             raise BadArgumentError("--phi", None, "custom models need at least one --phi EXPR")
         if args.widths:
             raise BadArgumentError("WIDTH", args.widths, "custom models take --phi, not widths")
         if args.bias:
             raise BadArgumentError("--bias", True, "does not apply to custom models")
+        if opt("region"):
+            if args.phi:
+                raise BadArgumentError("--region", opt("region"), "give either --phi or --region, not both")
+            regions = [[e.strip() for e in r.split(";") if e.strip()] for r in opt("region")]
+            return models.custom(regions=regions, params=args.params, metric=opt("metric"))
         return models.custom(args.phi, params=args.params, metric=opt("metric"))
-    if args.phi or args.params:
-        raise BadArgumentError("--phi" if args.phi else "--params", args.phi or args.params, "only for custom models")
+    if args.phi or args.params or opt("region"):
+        flag = "--phi" if args.phi else "--params" if args.params else "--region"
+        raise BadArgumentError(flag, args.phi or args.params or opt("region"), "only for custom models")
     widths = _widths(args)
     zoo_only = {"--heads": ("attention", opt("heads")), "--shared-softmax": ("attention", opt("shared_softmax") or None),
                 "--blocks": ("resnet", opt("blocks")), "--activation": ("resnet", opt("activation"))}

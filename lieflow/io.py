@@ -87,6 +87,8 @@ def _model_spec(model) -> dict:
     if model.kind == "custom":
         spec["phi"] = [_poly_terms(p) for p in model.phi]
         spec["name"] = model.name
+        if model.regions:  # φ is then the union of the regions' components
+            spec["regions"] = [[_poly_terms(p) for p in region] for region in model.regions]
     if model.kind not in ("nmf", "icnn"):
         spec["metric"] = _metric_spec(model.metric)
     if model.options:
@@ -121,7 +123,13 @@ def _model_from_spec(spec: dict):
     if kind == "custom":
         ring = PolyRing.get(spec["params"])
         phi = [_poly_from_terms(ring, t, "phi") for t in spec["phi"]]
-        return models.custom(phi, params=spec["params"], metric=metric, name=spec.get("name"))
+        if spec.get("regions") is None:
+            return models.custom(phi, params=spec["params"], metric=metric, name=spec.get("name"))
+        regions = [[_poly_from_terms(ring, t, "regions") for t in region] for region in spec["regions"]]
+        model = models.custom(regions=regions, params=spec["params"], metric=metric, name=spec.get("name"))
+        if list(model.phi) != phi:
+            raise BadArgumentError("phi", [str(p) for p in phi], "is not the union of the regions in the JSON spec")
+        return model
     widths = [int(w) for w in spec["widths"]]
     if kind == "linear":
         return models.linear(widths, metric=metric)

@@ -7,7 +7,7 @@ from lieflow import census
 from lieflow.algebra import rank_qq
 from lieflow.errors import BadArgumentError
 from lieflow.laws import independent_laws, verify_law
-from lieflow.models import linear
+from lieflow.models import linear, relu
 from lieflow.models.zoo import attention, conv, resnet
 
 
@@ -116,9 +116,12 @@ def test_multihead_shared_softmax_has_cross_head_laws(d1, dim):
 @pytest.mark.parametrize("widths", [(1, 1), (2, 1), (1, 2), (2, 2), (3, 2)])
 @pytest.mark.parametrize("activation", ["linear", "relu"])
 def test_residual_block_has_the_laws_of_its_branch(widths, activation):
+    """A block has the laws of its branch x ↦ σ(x V) U: the linear net's V^T V − U U^T, or, with
+    ReLU (every activation region), the path lifting's one law per hidden unit."""
     n, m = widths
     block = census(resnet(widths, activation=activation))
-    branch = census(linear([n, m, n]))  # x ↦ x V U with V = U_1, U = U_2
+    branch = census((linear if activation == "linear" else relu)([n, m, n]))  # V = U_1, U = U_2
+    assert branch.laws_lower == (m * (m + 1) // 2 if activation == "linear" else m)
     assert block.proven and branch.proven and block.laws_lower == branch.laws_lower
     rename = {f"u1_{i}_{j}": f"v1_{i}_{j}" for i in range(1, n + 1) for j in range(1, m + 1)}
     rename.update({f"u2_{j}_{i}": f"u1_{j}_{i}" for i in range(1, n + 1) for j in range(1, m + 1)})
@@ -135,12 +138,13 @@ def _third_law(b1, b2):
 
 
 @pytest.mark.parametrize("blocks", [2, 3, 4])
-def test_scalar_relu_blocks_have_more_laws_than_the_blocks(blocks):
-    """B scalar blocks: φ = Π(1 + v_b u_b) is one polynomial, so the flow has one generator X,
+def test_scalar_linear_blocks_have_more_laws_than_the_blocks(blocks):
+    """B linear scalar blocks: φ = Π(1 + v_b u_b) is one polynomial, so the flow has one generator X,
     Lie(X) = span{X} has rank 1 wherever X ≠ 0, and there are exactly D − 1 = 2B − 1 laws
     (flow-box theorem) where the blocks' laws u_b² − v_b² give B.  The census proves the upper
-    bound and finds the B polynomial laws; the other B − 1 are transcendental, checked here."""
-    m = resnet(1, blocks=blocks, activation="relu")
+    bound and finds the B polynomial laws; the other B − 1 are transcendental, checked here.
+    (With ReLU every mask adds generators and only the B block laws remain: test_piecewise.)"""
+    m = resnet(1, blocks=blocks, activation="linear")
     c = census(m)
     assert len(c.system.generators) == 1 and c.lie_rank == 1 and c.closure_reason == "closed"
     assert c.laws_upper == 2 * blocks - 1

@@ -163,7 +163,9 @@ def softmax_cross_entropy(n, m) -> System:
     ``∇_θ L = Σ_samples (p − e_y) x^T`` lies in ``1^⊥ ⊗ R^m``; its projection is
     ``P = (I_n − 11^T/n) ⊗ I_m`` and the generators are ``X_{ij} = ∂φ^T P e_{ij}``
     ``= (e_i − 1/n) ⊗ e_j``: constant fields spanning ``(n − 1) m`` dimensions.  Known result
-    (checked by the census): ``m`` laws, the column sums ``Σ_i θ_ij``.
+    (checked by the census): ``m`` laws, the column sums ``Σ_i θ_ij``.  The model is smooth (no
+    activation regions, no shared weights), and with enough samples the gradients
+    ``Σ (p − e_y) x^T`` span all of ``1^⊥ ⊗ R^m``, so these are the real model's generators.
 
     Parameters
     ----------

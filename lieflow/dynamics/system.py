@@ -83,8 +83,7 @@ class System:
         P = None
         if self.model.metric is not None:
             P = self.model.metric.as_sympy_matrix()
-        for phi in self.model.phi:
-            e = phi.as_expr()
+        for e in self.model.phi_exprs:  # for a model declared by regions: their union, rebuilt
             grad = sympy.Matrix([sympy.diff(e, s) for s in syms])
             if P is not None:
                 grad = (P * grad).applyfunc(sympy.expand)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..algebra import PolyRing
 
-__all__ = ["Model", "check_widths"]
+__all__ = ["Model", "check_widths", "union_of_regions"]
 
 
 def check_widths(widths, *, name: str = "widths", min_len: int = 2, max_len: int | None = None) -> tuple:
@@ -24,6 +24,54 @@ def check_widths(widths, *, name: str = "widths", min_len: int = 2, max_len: int
     if max_len is not None and len(ws) > max_len:
         raise BadArgumentError(name, list(ws), f"need at most {max_len} widths")
     return ws
+
+
+def union_of_regions(regions) -> tuple:
+    """The components of every region's φ, each kept once, in order of first appearance.
+
+    A law must hold for every data set, and data can put samples in any activation region, so the
+    flow of a piecewise model moves along the gradients of every region's components: this union
+    is the φ whose gradients generate it.
+
+    Parameters
+    ----------
+    regions : sequence of sequences of Poly
+        One sequence of components per region, all over one ring.
+
+    Returns
+    -------
+    tuple of Poly
+
+    Raises
+    ------
+    BadArgumentError
+        if there is no region or a region is empty.
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing
+    >>> a, b, c = PolyRing.get(("a", "b", "c")).gens
+    >>> union_of_regions([[a * b, b * c], [a * b * c, a * b]])
+    (Poly(a*b), Poly(b*c), Poly(a*b*c))
+    >>> union_of_regions([])
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: regions: need at least one region, got []
+    """
+    from ..errors import BadArgumentError
+
+    regions = [tuple(r) for r in regions]
+    if not regions:
+        raise BadArgumentError("regions", regions, "need at least one region")
+    seen, out = set(), []
+    for k, region in enumerate(regions):
+        if not region:
+            raise BadArgumentError(f"regions[{k}]", list(region), "a region needs at least one component")
+        for p in region:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -45,6 +93,15 @@ class Model:
         The inverse metric ``P(θ)`` of the flow (``None``: Euclidean).
     name : str
         A short human-readable name (``"relu[2, 2, 5, 3]+bias"``).
+    options : dict
+        Model-specific options (``{"blocks": 2, "activation": "relu"}`` for a resnet).
+    regions : tuple of tuples of Poly
+        For a piecewise model declared region by region (``custom(regions=...)``): the φ of each
+        activation region.  ``phi`` is then their union (:func:`union_of_regions`), so the
+        generators of the flow are the gradients of every region's components, and every consumer
+        of ``phi`` (gradient and momentum flows, metrics) sees that union.  Empty for models with
+        a single region, and for catalog models whose φ already spans every region's components
+        (the ReLU path lifting, the ReLU resnet; their docstrings give the argument).
     """
 
     kind: str
@@ -55,6 +112,13 @@ class Model:
     metric: object = None
     name: str = ""
     options: dict = field(default_factory=dict, compare=False, hash=False)
+    regions: tuple = ()
+
+    def __post_init__(self):
+        if self.regions and tuple(self.phi) != union_of_regions(self.regions):
+            from ..errors import BadArgumentError
+
+            raise BadArgumentError("phi", self.name or self.kind, "must be the union of the regions' components")
 
     @property
     def parameters(self) -> tuple:
@@ -68,8 +132,29 @@ class Model:
 
     @property
     def phi_exprs(self) -> tuple:
-        """φ as sympy expressions."""
-        return tuple(p.as_expr() for p in self.phi)
+        """φ as sympy expressions.
+
+        For a model declared by regions the union is rebuilt here with sympy from the regions
+        (each expanded component once, in order of first appearance) rather than read from
+        ``phi``: it is what the independent re-check of a census (``Census.verify``) compares the
+        generators against.
+
+        >>> from lieflow.models import custom
+        >>> custom(regions=[["a*b", "b*c"], ["a*b"]]).phi_exprs
+        (a*b, b*c)
+        """
+        if not self.regions:
+            return tuple(p.as_expr() for p in self.phi)
+        import sympy
+
+        seen, out = set(), []
+        for region in self.regions:
+            for p in region:
+                e = sympy.expand(p.as_expr())
+                if e not in seen:
+                    seen.add(e)
+                    out.append(e)
+        return tuple(out)
 
     def __str__(self):
         return self.name or self.kind

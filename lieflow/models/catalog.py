@@ -26,7 +26,7 @@ from typing import Mapping
 
 from ..algebra import Poly, PolyRing
 from ..errors import BadArgumentError
-from .base import Model, check_widths
+from .base import Model, check_widths, union_of_regions
 
 __all__ = ["linear", "relu", "custom", "weight_names", "bias_names"]
 
@@ -50,6 +50,9 @@ def _flat(nested):
 
 def linear(widths, *, metric=None) -> Model:
     """Deep linear network ``φ = U_1 U_2 ⋯ U_q`` (the entries of the product).
+
+    No activation, no regions: the network is ``x ↦ x φ`` on every input, so the gradients of
+    φ's entries are the real model's generators.
 
     Parameters
     ----------
@@ -83,13 +86,26 @@ def linear(widths, *, metric=None) -> Model:
 
 
 def relu(widths, *, bias: bool = False, metric=None) -> Model:
-    """ReLU network inside a fixed activation region: φ is the path lifting.
+    """ReLU network, by its path lifting: the fields of every activation region at once.
 
     One component per input-output path ``i0 -> i1 -> ... -> iq``: the product
     ``U_1[i0,i1] U_2[i1,i2] ⋯ U_q[i_{q-1},iq]``; with ``bias=True`` also one per path that starts
-    at a hidden bias ``b_l[k]`` and continues through ``U_{l+1}, ..., U_q``.  (The region where
-    every hidden unit is active is assumed; on any other region φ is a sub-family of these
-    components on the active units, and the laws per hidden neuron are the same.)
+    at a hidden bias ``b_l[k]`` and continues through ``U_{l+1}, ..., U_q``.
+
+    Why these are the real model's generators.  On one sample, with ``D_l`` the diagonal 0/1
+    matrix of the active units of hidden layer ``l``, the network is the affine map
+    ``x ↦ x U_1 D_1 U_2 ⋯ D_{q-1} U_q + Σ_l b_l D_l U_{l+1} ⋯ D_{q-1} U_q``.  Its coefficients are
+    multilinear in the indicators, and the coefficient of each squarefree monomial (one unit per
+    hidden layer from the path's start on) is a single path product.  On the cube of activation
+    patterns, Möbius inversion turns the regions' maps into those coefficients and back, so the
+    entries of every region's map span exactly the path products.  A law must hold for every
+    data set and samples can lie in any region, so the generators are the fields of every region:
+    the gradients of the path lifting span them.  (The all-active region alone would be the
+    linear network ``U_1 ⋯ U_q`` with its extra cross-neuron laws.)  Every reported law
+    therefore holds for the real network and every data set.  The count assumes the data realise
+    enough patterns: with one hidden layer, that each unit's hyperplane is crossed with the other
+    units fixed, which generic weights allow unless the input is one-dimensional without biases
+    (every unit then switches at 0); deeper networks need every combination of patterns.
 
     Raises
     ------
@@ -126,24 +142,39 @@ def relu(widths, *, bias: bool = False, metric=None) -> Model:
     return _with_metric(Model("relu", widths, bias, ring, tuple(phi), None, name), metric)
 
 
-def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
-    """A model from user-given polynomial components of φ.
+def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None = None) -> Model:
+    """A model from user-given polynomial components of φ, on one region or on several.
+
+    The census treats φ as the whole model: the flow moves along the gradients of its components.
+    That is the real model when g(θ, x) = f(φ(θ), x) holds for every input with the same φ (no
+    activation regions, or φ already spans every region's components, as for a ReLU path
+    lifting).  A piecewise model whose φ changes from region to region is declared with
+    ``regions``: one list of components per region.  A conservation law must hold for every data
+    set and data can put samples in every region, so the generators are the gradients of every
+    region's components (duplicates removed); ``Model.phi`` is that union and ``Model.regions``
+    records the regions (kept in the JSON spec of a census).  Constant components carry no field:
+    leave them out (a region where every unit is dead has nothing to declare).
 
     Parameters
     ----------
     phi : sequence
         Components of φ: sympy expressions, strings (``"x1*x2"``), :class:`Poly`, or dicts
         ``{exponent tuple or {name: exponent}: coefficient}``.  Coefficients must be exact.
+        Omit it when ``regions`` is given.
     params : sequence of str or str, optional
         Parameter names in order (``"x1,x2,x3"`` is accepted).  Default: the free symbols of
-        ``phi``, sorted by name.
+        ``phi`` (of every region), sorted by name.
+    regions : sequence of sequences, optional
+        The components of φ region by region, each as for ``phi``.
     metric : optional
         Inverse metric of the flow (default Euclidean).
 
     Raises
     ------
     BadArgumentError
-        for empty φ, duplicate or invalid names, or a component that is constant.
+        for empty φ, duplicate or invalid names, or a component that is constant; for both or
+        neither of ``phi`` and ``regions``, or a region that is not a non-empty sequence (the
+        error names ``regions[k]``, or ``regions[k][i]`` for one bad component).
     NotPolynomialError
         for a component that is not a polynomial or uses a name not in ``params``.
     InexactValueError
@@ -160,7 +191,19 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
     Traceback (most recent call last):
     ...
     lieflow.errors.NotPolynomialError: phi[0]: uses unknown names ['z'] (declared: ['x', 'y']), got 'x*z'
+
+    Two regions (e.g. a unit that is off for some samples): the flow has both regions' fields.
+
+    >>> m = custom(regions=[["a*b + c*d"], ["a*b"]])
+    >>> m.phi, len(m.regions)
+    ((Poly(a*b + c*d), Poly(a*b)), 2)
     """
+    if regions is not None:
+        if phi is not None:
+            raise BadArgumentError("phi", phi, "give either phi or regions, not both")
+        return _custom_regions(regions, params, metric=metric, name=name)
+    if phi is None:
+        raise BadArgumentError("phi", None, "need the components of φ (or regions=[[...], ...])")
     import sympy
 
     from ..algebra.sympy_bridge import sympify_strict
@@ -205,6 +248,47 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
         polys.append(p)
     label = name or "custom(" + ", ".join(str(p) for p in polys) + ")"
     return _with_metric(Model("custom", (), False, ring, tuple(polys), None, label), metric)
+
+
+def _custom_regions(regions, params, *, metric, name) -> Model:
+    """``custom(regions=...)``: each region parsed as a ``phi`` over the common parameters."""
+    if isinstance(regions, (str, bytes, Mapping)) or not hasattr(regions, "__iter__"):
+        raise BadArgumentError("regions", regions, "expected a sequence of regions, each a sequence of components")
+    regions = list(regions)
+    if not regions:
+        raise BadArgumentError("regions", regions, "need at least one region")
+    for k, region in enumerate(regions):
+        if isinstance(region, (str, bytes, Mapping, Poly)) or not hasattr(region, "__iter__"):
+            raise BadArgumentError(f"regions[{k}]", region, "a region is a sequence of components of φ")
+        regions[k] = list(region)
+        if not regions[k]:
+            raise BadArgumentError(f"regions[{k}]", regions[k], "a region needs at least one component")
+    if params is None:  # the free symbols of every region
+        names = set()
+        for k, region in enumerate(regions):
+            names |= set(_region_label(k, custom, region).parameters)
+        params = sorted(names)
+    parsed = [_region_label(k, custom, region, params=params).phi for k, region in enumerate(regions)]
+    ring = PolyRing.get(parse_params(params))
+    label = name or "custom(regions: " + " | ".join(", ".join(str(p) for p in r) for r in parsed) + ")"
+    model = Model("custom", (), False, ring, union_of_regions(parsed), None, label, regions=tuple(map(tuple, parsed)))
+    return _with_metric(model, metric)
+
+
+def _region_label(k: int, parse, *args, **kwargs):
+    """Run ``parse(*args, **kwargs)``; an error about ``phi[i]`` is re-labelled ``regions[k][i]``."""
+    from ..errors import LieflowError
+
+    try:
+        return parse(*args, **kwargs)
+    except LieflowError as exc:
+        old = getattr(exc, "name", None)
+        if isinstance(old, str) and old.startswith("phi"):
+            new = f"regions[{k}]" + old[3:]
+            text = str(exc)
+            exc.name = new
+            exc.args = (new + text[len(old):] if text.startswith(old) else f"{new}: {text}",)
+        raise
 
 
 def parse_params(params) -> list:

@@ -3,7 +3,9 @@
 Both reuse the catalog's reparametrization φ (:func:`~lieflow.models.linear` for NMF, the ReLU
 path lifting :func:`~lieflow.models.relu` for an ICNN) and attach a mirror inverse metric
 ``P = diag(p_k)`` (``p_k = θ_k`` on the mirrored parameters, ``1`` elsewhere), so the gradient flow is
-``θ' = -P(θ)∇L`` (:mod:`lieflow.dynamics.metrics`).
+``θ' = -P(θ)∇L`` (:mod:`lieflow.dynamics.metrics`).  The metric acts on each region's fields
+alike, so the generators are ``P ∇φ_i`` for the union φ: NMF has no activation regions, and the
+ICNN's path lifting spans every region's φ (see :func:`~lieflow.models.relu`).
 
 - :func:`nmf` ``[n0, n1, n2]``: ``φ = U_1 U_2``, every parameter mirrored (multiplicative updates).
   One law per hidden unit ``k``: ``Σ_i U_1[i,k] - Σ_j U_2[k,j]``.

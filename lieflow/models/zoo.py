@@ -1,8 +1,10 @@
 """The model zoo beyond the seeds: convolutions, attention, residual blocks.
 
-Each entry declares its parameters and the polynomial φ through which, on the region described in
-its docstring, the model factors; :func:`lieflow.census` then counts and proves the conservation
-laws of the gradient flow exactly as for the catalog models.  The known results reproduced here
+Each entry declares its parameters and a polynomial φ whose gradients generate the real model's
+flow for every data set: the model factors through φ on every input, or, for ReLU models, the
+span of φ contains the φ of every activation region (each docstring gives the argument and what
+it assumes).  :func:`lieflow.census` then counts and proves the conservation laws of the
+gradient flow exactly as for the catalog models.  The known results reproduced here
 are from S. Marcotte, R. Gribonval, G. Peyré, *Transformative or Conservative? Conservation laws
 for ResNets and Transformers* (ICML 2025, arXiv 2506.06194), building on *Abide by the Law and
 Follow the Flow* (NeurIPS 2023, arXiv 2307.00144).
@@ -15,6 +17,7 @@ Follow the Flow* (NeurIPS 2023, arXiv 2307.00144).
 
 from __future__ import annotations
 
+import itertools
 
 from ..algebra import Poly, PolyRing
 from ..errors import BadArgumentError
@@ -47,11 +50,22 @@ def conv(c0, c1, c2, nv, nu) -> Model:
     per channel.  A path ``(i, q) -> (j, r) -> (k, 0)`` through the network is then determined by
     ``(i, a = q - r, j, b = r, k)`` and carries the weight product ``u_{k,j}[b] v_{j,i}[a]``:
     every such product occurs on exactly one path, so φ (one component per ``(k, j, i, a, b)``)
-    is exactly the path lifting.  Longer inputs or more output positions only repeat the same
-    products on more paths (weight sharing), which adds identical components of φ and changes no
-    law.  As for :func:`~lieflow.models.relu`, the data may put the hidden units in different
-    activation regions, and what the loss sees near θ factors through the path lifting; the
-    region where every hidden unit is active is assumed (on another region φ is a sub-family).
+    is exactly the path lifting.
+
+    Why these are the real model's generators.  For one sample, let ``d_{j,r} ∈ {0, 1}`` say
+    whether hidden unit ``(j, r)`` is active.  The network is then linear in the input, and the
+    coefficient of ``x_i[q]`` in ``y_k`` is ``Σ_j Σ_r d_{j,r} u_{k,j}[r] v_{j,i}[q − r]``: linear
+    in the indicators, the coefficient of ``d_{j,b}`` running over every product
+    ``u_{k,j}[b] v_{j,i}[a]``.  So every region's φ is a combination of path products, and
+    conversely each path product is the difference of two regions' φ that differ in unit
+    ``(j, b)`` only: the path lifting spans exactly the union of all regions' φ, which is what a
+    law valid for every data set must be orthogonal to.  (The all-active region alone is the
+    sums ``Σ_{a + b = q} u_{k,j}[b] v_{j,i}[a]``, a linear convolution with more laws.)  Weight
+    sharing: longer inputs or more output positions give the same products on more paths
+    (identical components of φ, no new field).  Every reported law therefore holds for the real
+    network and every data set; the count assumes the data cross each unit's hyperplane with the
+    other units fixed, which generic filters allow once the input has dimension
+    ``c0 (nv + nu − 1) >= 2`` (with a one-dimensional input every unit switches at 0).
 
     Known result: exactly ``c1`` laws, one per hidden channel ``j``:
     ``Σ_k ‖u_{k,j}‖² − Σ_i ‖v_{j,i}‖²``.
@@ -119,6 +133,11 @@ def attention(d1, dim, heads=1, *, share_softmax: bool = False) -> Model:
     ``Σ_h V_h^T O_h`` — the model in which the heads' score matrices are added before one
     softmax (and their value maps added after it); it equals a single head of width ``H d1``, so
     cross-head laws ``Q_h Q_g^T − K_h K_g^T`` appear.
+
+    Why these are the real model's generators: there are no activation regions (softmax is
+    smooth) and the model factors through φ on every input, so the gradient of any loss lies in
+    the span of the ``∇φ_i``; the count assumes, as for every model, that over data sets
+    ``∇_φ L`` takes every direction.
 
     Parameters
     ----------
@@ -189,22 +208,57 @@ def attention(d1, dim, heads=1, *, share_softmax: bool = False) -> Model:
 
 
 def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
-    """A stack of residual blocks ``x ↦ x + σ(x V_b) U_b``, by its polynomial on a fixed region.
+    """A stack of residual blocks ``x ↦ x + σ(x V_b) U_b``, with every activation region for ReLU.
 
     A block acts on row vectors ``x ∈ R^n`` through a hidden layer of width ``m``:
-    ``V_b ∈ R^{n×m}``, ``U_b ∈ R^{m×n}``.  With ``activation="linear"`` (σ = identity) the stack
-    is the linear map ``Π_b (I + V_b U_b)`` and φ is the entries of that product.  With
-    ``activation="relu"`` the model is taken on one fixed activation region, the one where every
-    hidden unit is active for every sample (the whole data set lies in one region): there the
-    stack is the same polynomial map, so φ is the same; the name records the activation.  (This
-    is *not* the path lifting: stacked ReLU blocks have laws that the path lifting, which mixes
-    regions, would not have.)  The constant terms of φ (the identity) do not enter the flow.
+    ``V_b ∈ R^{n×m}``, ``U_b ∈ R^{m×n}``.  The constant terms (the identity of the skip
+    connections) have zero gradient and never enter the flow.
 
-    Known results: one block has the same laws as its branch ``x ↦ x V U`` (φ differs by the
-    identity); two scalar blocks ``x(1 + v_1 u_1)(1 + v_2 u_2)`` have 3 independent laws
-    (φ is one polynomial, so the flow has one generator), while the blocks' own laws
-    ``u_b² − v_b²`` give 2; the third one is transcendental,
-    ``(u_1²+v_1²−u_2²−v_2²)/4 + ½ log|(u_1+v_1)/(u_1−v_1)| − ½ log|(u_2+v_2)/(u_2−v_2)|``.
+    ``activation="linear"`` (σ = identity): the stack is the linear map ``Π_b (I + V_b U_b)``
+    (one region), and φ is the entries of that product.
+
+    ``activation="relu"``: for one sample, let ``S_b`` be the hidden units of block ``b`` that are
+    active and ``d_{b,j} ∈ {0, 1}`` their indicators; the block is then ``x ↦ x (I + V_b D_b U_b)``
+    with ``D_b = diag(d_{b,·})`` and the stack is ``φ_S = Π_b (I + V_b D_b U_b)``.  Samples in
+    different regions contribute different ``φ_S``, and a law must hold for every data set, so the
+    flow's generators are the gradients of the entries of every ``φ_S`` (the all-active region
+    alone is the linear stack above, whose extra cross-neuron laws the real network does not
+    keep).  Rather than listing the ``2^{mB}`` masks, φ is a smaller set with the same linear
+    span.  ``φ_S`` is multilinear in the indicators: expanding the product, each block contributes
+    either ``I`` or one term ``d_{b,j} V_b[:, j] U_b[j, :]``, so
+    ``φ_S = Σ_T d^T C_T`` over the sets ``T`` that pick at most one unit per block, with
+    ``d^T = Π_{(b,j) ∈ T} d_{b,j}`` and, for ``T = {(b_1, j_1), ..., (b_k, j_k)}``, ``b_1 < ... <
+    b_k``, ``C_T = V_{b_1}[:, j_1] U_{b_1}[j_1, :] V_{b_2}[:, j_2] ⋯ U_{b_k}[j_k, :]`` (``C_∅ = I``).
+    On the cube ``d ∈ {0,1}^{mB}`` this reads ``φ_S = Σ_{T ⊆ S} C_T``, and Möbius inversion gives
+    back ``C_T = Σ_{S ⊆ T} (−1)^{|T ∖ S|} φ_S``: each family is a rational combination of the
+    other, so the entries of all ``φ_S`` and the entries of all ``C_T`` span the same space of
+    polynomials.  Gradients are linear, so their gradients span the same fields at every θ, and
+    the same Lie algebra.  φ is the entries of every ``C_T``, ``T ≠ ∅`` (``n² ((1 + m)^B − 1)``
+    components, identical ones kept once).  For one block these are the products
+    ``V[i, j] U[j, k]``: the ReLU path lifting of the branch, and the laws are the per-neuron
+    ``‖V[:, j]‖² − ‖U[j, :]‖²``.
+
+    What is claimed.  Every law the census reports holds along the real network's gradient flow,
+    for every data set and square, cross-entropy or any other loss: each sample moves θ along the
+    fields of its own region, all of which are generators here.  That there are no *other* laws
+    (the upper bound) assumes that enough activation patterns occur in the data, namely every
+    mask combination (more precisely, that the realised ``φ_S`` span the ``C_T``).  For one block
+    with ``n >= m`` and ``V`` of rank ``m``, ``x ↦ x V`` is onto ``R^m`` and every sign pattern
+    occurs; for ``n >= 2`` and generic ``V`` it is enough that each unit's hyperplane
+    ``x V[:, j] = 0`` separates two regions differing only in unit ``j`` (their difference is
+    ``C_{{j}}``).  For ``n = 1`` every sample's sign decides all masks (only two regions occur), and
+    for stacked blocks a block's mask is constrained by the previous ones; there the real network
+    can have more laws than reported (e.g. scalar blocks with ``v_1, v_2 > 0`` and
+    ``1 + v_1 u_1 > 0`` only see the all-on and all-off masks, one generator), and the count is that
+    of the network whose data realise every mask combination.
+
+    Known results: a linear block has the laws of its branch ``x ↦ x V U`` (the entries of
+    ``V^T V − U U^T``); a ReLU block those of the ReLU branch (one per hidden unit).  ``B`` linear
+    scalar blocks ``x Π_b (1 + v_b u_b)`` have ``2B − 1`` laws (φ is one polynomial, one
+    generator), of which the blocks' ``u_b² − v_b²`` are ``B``; for two blocks the third is
+    transcendental, ``(u_1²+v_1²−u_2²−v_2²)/4 + ½ log|(u_1+v_1)/(u_1−v_1)| − ½ log|(u_2+v_2)/(u_2−v_2)|``.
+    ``B`` ReLU scalar blocks have only the ``B`` block laws; measured for every ``n, m <= 3`` and
+    ``B <= 4``, a ReLU stack has exactly the per-neuron laws of every block, ``B m`` (proven).
 
     Parameters
     ----------
@@ -219,7 +273,8 @@ def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
     Model
         ``kind="resnet"``, ``widths=(n, m)``, ``options={"blocks": B, "activation": ...}``.
         Parameters block by block: ``v{b}_{i}_{j}`` = ``V_b[i, j]`` then ``u{b}_{j}_{i}`` =
-        ``U_b[j, i]``, 1-based, row-major.
+        ``U_b[j, i]``, 1-based, row-major.  For ReLU, φ lists the ``C_T`` by number of blocks,
+        then blocks, then units (lexicographically), each matrix row-major.
 
     Raises
     ------
@@ -232,6 +287,12 @@ def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
     >>> m = resnet(1, blocks=2)
     >>> m.parameters, m.phi
     (('v1_1_1', 'u1_1_1', 'v2_1_1', 'u2_1_1'), (Poly(v1_1_1*u1_1_1*v2_1_1*u2_1_1 + v1_1_1*u1_1_1 + v2_1_1*u2_1_1 + 1),))
+    >>> resnet(1, blocks=2, activation="relu").phi
+    (Poly(v1_1_1*u1_1_1), Poly(v2_1_1*u2_1_1), Poly(v1_1_1*u1_1_1*v2_1_1*u2_1_1))
+    >>> from lieflow import census
+    >>> c = census(resnet(2, activation="relu"))
+    >>> c.laws_lower, c.proven, [str(h) for h in c.laws]
+    (2, True, ['v1_1_1**2 + v1_2_1**2 - u1_1_1**2 - u1_1_2**2', 'v1_1_2**2 + v1_2_2**2 - u1_2_1**2 - u1_2_2**2'])
     """
     if isinstance(widths, bool):
         raise BadArgumentError("widths", widths, "expected an integer >= 1 or a pair (n, m)")
@@ -258,15 +319,48 @@ def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
         names += [x for row in V for x in row] + [x for row in U for x in row]
         mats.append((V, U))
     ring = PolyRing.get(names)
-    gen = lambda s: ring.gens[ring.index[s]]
+    gen = lambda s: ring.gens[ring.index[s]]  # noqa: E731
+    mats = [([[gen(x) for x in row] for row in V], [[gen(x) for x in row] for row in U]) for V, U in mats]
+    phi = _resnet_relu_phi(ring, mats, n, m) if activation == "relu" else _resnet_linear_phi(ring, mats, n, m)
+    name = f"resnet({activation}, n={n}, m={m}, blocks={blocks})"
+    return Model("resnet", (n, m), False, ring, phi, None, name, {"blocks": blocks, "activation": activation})
+
+
+def _resnet_linear_phi(ring, mats, n, m) -> tuple:
+    """The entries of ``Π_b (I + V_b U_b)``."""
     one, zero = ring.constant(1), ring.zero()
     total = [[one if i == k else zero for k in range(n)] for i in range(n)]
     for V, U in mats:
         block = [
-            [(one if i == k else zero) + sum((gen(V[i][j]) * gen(U[j][k]) for j in range(m)), zero) for k in range(n)]
+            [(one if i == k else zero) + sum((V[i][j] * U[j][k] for j in range(m)), zero) for k in range(n)]
             for i in range(n)
         ]
         total = [[sum((total[i][l] * block[l][k] for l in range(n)), zero) for k in range(n)] for i in range(n)]
-    phi = tuple(p for row in total for p in row)
-    name = f"resnet({activation}, n={n}, m={m}, blocks={blocks})"
-    return Model("resnet", (n, m), False, ring, phi, None, name, {"blocks": blocks, "activation": activation})
+    return tuple(p for row in total for p in row)
+
+
+def _resnet_relu_phi(ring, mats, n, m) -> tuple:
+    """The entries of every ``C_T = V_{b_1}[:, j_1] (U_{b_1}[j_1, :] V_{b_2}[:, j_2]) ⋯ U_{b_k}[j_k, :]``.
+
+    ``C_T`` is the column ``V_{b_1}[:, j_1]`` times a scalar chain of inner products times the
+    row ``U_{b_k}[j_k, :]``; chains are extended one block at a time.
+    """
+    zero = ring.zero()
+    B = len(mats)
+    out, seen = [], set()
+    for k in range(1, B + 1):
+        for chosen in itertools.combinations(range(B), k):
+            for units in itertools.product(range(m), repeat=k):
+                scalar = ring.constant(1)
+                for (b, j), (b2, j2) in zip(zip(chosen, units), zip(chosen[1:], units[1:])):
+                    U, V2 = mats[b][1], mats[b2][0]
+                    scalar = scalar * sum((U[j][l] * V2[l][j2] for l in range(n)), zero)
+                first, last = mats[chosen[0]][0], mats[chosen[-1]][1]
+                for r in range(n):
+                    left = first[r][units[0]] * scalar
+                    for c in range(n):
+                        p = left * last[units[-1]][c]
+                        if p and p not in seen:
+                            seen.add(p)
+                            out.append(p)
+    return tuple(out)
