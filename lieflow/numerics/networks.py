@@ -430,7 +430,9 @@ def network(
 
         if not phi:
             raise BadArgumentError("phi", phi, "a custom model needs at least one feature")
-        exprs = tuple(sympy.sympify(e) for e in phi)
+        from lieflow.algebra.sympy_bridge import sympify_strict
+
+        exprs = tuple(sympify_strict(e, f"phi[{i}]") for i, e in enumerate(phi))  # strings: no code runs
         if params is None:
             params = sorted({s.name for e in exprs for s in e.free_symbols})
         params = tuple(str(p) for p in params)
