@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields, replace
 
 from .errors import BadArgumentError, InputTooLargeError
 
-__all__ = ["Limits", "current", "override", "check", "check_coefficient", "shown_int"]
+__all__ = ["Limits", "current", "override", "check", "check_coefficient", "shown_int", "WorkBudget"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ class Limits:
     max_components : int
         Largest number of components of φ (or of generator fields).  Default 1,000,000.
     max_terms : int
-        Largest number of terms of φ as a whole, and of term products one multiplication may
-        form while an expression is expanded.  Default 1,000,000.
+        Largest number of terms of φ as a whole, and of term products formed while the
+        expressions of one call are expanded (a budget shared by the components of
+        ``custom``).  Default 1,000,000 (a few seconds of expansion at most).
     max_nesting : int
         Deepest nesting of parentheses, signs and powers in an expression.  Default 100.
     """
@@ -212,3 +213,34 @@ def _digits(n: int, bound: int) -> int:
     if estimate > bound + 2:
         return estimate
     return estimate - 1 if estimate > 1 and n < 10 ** (estimate - 1) else estimate
+
+
+class WorkBudget:
+    """The term products left for expanding user input: ``max_terms`` at creation, spent by
+    every multiplication; one budget may be shared by several expressions (the components of a
+    model), so that many small inputs cannot add up to hours of work.
+
+    >>> b = WorkBudget()
+    >>> b.spend(10, "phi[0]", "x*y")
+    >>> b.left == current().max_terms - 10
+    True
+    """
+
+    __slots__ = ("total", "left")
+
+    def __init__(self):
+        self.total = current().max_terms
+        self.left = self.total
+
+    def spend(self, n: int, name: str, value) -> None:
+        """Take ``n`` term products from the budget.
+
+        Raises
+        ------
+        InputTooLargeError
+            if fewer than ``n`` are left.
+        """
+        if n > self.left:
+            raise InputTooLargeError(name, value, "number of term products needed to expand the input",
+                                     shown_int(self.total - self.left + n), "max_terms", self.total)
+        self.left -= n

@@ -287,13 +287,14 @@ class _Parser:
 class _Evaluator:
     """Evaluate a syntax tree in a ring, checking every size before the work that would create it."""
 
-    def __init__(self, ring: PolyRing, name: str, text: str):
+    def __init__(self, ring: PolyRing, name: str, text: str, budget=None):
         self.ring = ring
         self.name = name
         self.text = _short(text)
         lim = limits.current()
         self.max_degree = lim.max_degree
         self.max_terms = lim.max_terms
+        self.budget = budget if budget is not None else limits.WorkBudget()
 
     def too_large(self, what, size, limit, bound):
         return InputTooLargeError(self.name, self.text, what, size, limit, bound)
@@ -304,10 +305,9 @@ class _Evaluator:
         return p
 
     def mul(self, a: Poly, b: Poly) -> Poly:
-        if len(a) * len(b) > self.max_terms:
-            raise self.too_large("number of term products in a multiplication", len(a) * len(b), "max_terms", self.max_terms)
         if a.degree + b.degree > self.max_degree:
             raise self.too_large("degree", a.degree + b.degree, "max_degree", self.max_degree)
+        self.budget.spend(len(a) * len(b), self.name, self.text)
         return self.coefficients(a * b)
 
     def eval(self, node) -> Poly:
@@ -384,15 +384,14 @@ class _Evaluator:
             return self.coefficients(self.ring.constant(c**n))
         if base.degree * n > self.max_degree:
             raise self.too_large("degree", base.degree * n, "max_degree", self.max_degree)
-        result = self.ring.constant(1)
-        square = base
+        result, square = None, base
         while n:
             if n & 1:
-                result = self.mul(result, square)
+                result = square if result is None else self.mul(result, square)
             n >>= 1
             if n:
                 square = self.mul(square, square)
-        return result
+        return self.ring.constant(1) if result is None else result
 
 
 class _CallFound(Exception):
@@ -444,8 +443,11 @@ class Expression:
     def __hash__(self):
         return hash(self._tree)
 
-    def to_poly(self, ring: PolyRing) -> Poly:
+    def to_poly(self, ring: PolyRing, *, budget=None) -> Poly:
         """The exact polynomial in ``ring``.
+
+        ``budget`` (a :class:`lieflow.limits.WorkBudget`) may be shared by several expressions;
+        by default the expression has its own.
 
         Raises
         ------
@@ -469,7 +471,7 @@ class Expression:
                 self.name, _short(self.text), f"uses unknown names {sorted(unknown)} (declared: {list(ring.symbols)})"
             )
         try:
-            return _Evaluator(ring, self.name, self.text).eval(self._tree)
+            return _Evaluator(ring, self.name, self.text, budget).eval(self._tree)
         except _CallFound as call:
             raise NotPolynomialError(self.name, _short(self.text), f"is not a polynomial: it calls {call.args[0]}()") from None
         except RecursionError:  # only if max_nesting was raised beyond Python's recursion limit

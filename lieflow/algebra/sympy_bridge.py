@@ -165,6 +165,7 @@ class _SympyWalker:
         self.shown = _short(expr)
         lim = limits.current()
         self.max_degree, self.max_terms, self.max_nesting = lim.max_degree, lim.max_terms, lim.max_nesting
+        self.budget = limits.WorkBudget()
 
     def too_large(self, what, size, limit, bound):
         return InputTooLargeError(self.name, self.shown, what, size, limit, bound)
@@ -180,10 +181,9 @@ class _SympyWalker:
         return p
 
     def mul(self, a: Poly, b: Poly) -> Poly:
-        if len(a) * len(b) > self.max_terms:
-            raise self.too_large("number of term products in a multiplication", len(a) * len(b), "max_terms", self.max_terms)
         if a.degree + b.degree > self.max_degree:
             raise self.too_large("degree", a.degree + b.degree, "max_degree", self.max_degree)
+        self.budget.spend(len(a) * len(b), self.name, self.shown)
         return self.checked(a * b)
 
     def walk(self, e, depth: int) -> Poly:
@@ -217,14 +217,14 @@ class _SympyWalker:
             b = self.walk(base, depth + 1)
             if b.degree * n > self.max_degree:
                 raise self.too_large("degree", b.degree * n, "max_degree", self.max_degree)
-            result, square = ring.constant(1), b
+            result, square = None, b
             while n:
                 if n & 1:
-                    result = self.mul(result, square)
+                    result = square if result is None else self.mul(result, square)
                 n >>= 1
                 if n:
                     square = self.mul(square, square)
-            return result
+            return ring.constant(1) if result is None else result
         if isinstance(e, sympy.Poly):
             return self.walk(e.as_expr(), depth + 1)
         raise self.not_poly(e)

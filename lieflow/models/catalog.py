@@ -29,7 +29,7 @@ from ..algebra import Poly, PolyRing
 from ..algebra.parse import Expression, _short, check_name, parse_expression, split_components
 from ..algebra.sympy_bridge import expression_names
 from ..errors import BadArgumentError, NotPolynomialError
-from ..limits import check
+from ..limits import WorkBudget, check
 from .base import Model, check_sizes, check_widths
 
 __all__ = ["linear", "relu", "custom", "weight_names", "bias_names"]
@@ -200,6 +200,7 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
         params = parse_params(sorted(names))
     ring = PolyRing.get(params)
     polys = []
+    budget = WorkBudget()  # one expansion budget for all the components
     for i, c in enumerate(comps):
         nm = f"phi[{i}]"
         if isinstance(c, Poly):
@@ -207,12 +208,13 @@ def custom(phi, params=None, *, metric=None, name: str | None = None) -> Model:
         elif isinstance(c, Mapping):
             p = ring.from_dict(c, nm)
         elif isinstance(c, Expression):
-            p = c.to_poly(ring)
+            p = c.to_poly(ring, budget=budget)
         else:
             p = ring.from_sympy(c, nm)
         if p.degree < 1:
             raise BadArgumentError(nm, str(p), "a component of φ must be a non-constant polynomial")
         polys.append(p)
+    check("max_terms", sum(len(p) for p in polys), "phi", "...", "number of terms of φ")
     label = name or "custom(" + ", ".join(str(p) for p in polys) + ")"
     return _with_metric(Model("custom", (), False, ring, tuple(polys), None, label), metric)
 
