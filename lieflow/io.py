@@ -76,9 +76,12 @@ def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
 
 
 def _short(value, n: int = 60):
-    """A value as shown in a message: JSON fragments are cut, so an error stays one short line."""
-    text = value if isinstance(value, str) else json.dumps(value) if _jsonable(value) else repr(value)
-    return text if len(text) <= n else text[: n - 3] + "..."
+    """A value as shown in a message: itself if short, else its beginning as text, so that an error
+    stays one short line."""
+    if isinstance(value, str):
+        return value if len(value) <= n else value[: n - 3] + "..."
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return value if len(text) <= n else text[: n - 3] + "..."
 
 
 def _jsonable(value) -> bool:
@@ -117,6 +120,8 @@ def _params(value, what: str = "model_spec.params") -> list:
     names = _list(value, what, "max_params")
     for n in names:
         check_name(n, name=what, value=_short(names))
+    if len(set(names)) != len(names):
+        raise BadArgumentError(what, _short(names), "duplicate names")
     return names
 
 
