@@ -179,7 +179,8 @@ def closure(
     Raises
     ------
     BadArgumentError
-        for an empty generator list, a wrong-length point, or bad limits.
+        for an empty generator list, names that are repeated or cannot appear in a bracket word
+        (see :func:`generator_names`), a wrong-length point, or bad limits.
     IncompatibleRingError
         if the generators live over different rings.
     """

@@ -172,6 +172,12 @@ def shown_int(n: int):
     """``n`` itself, or a short description if it is too long to print (Python refuses to write
     integers of more than a few thousand digits, and a message should stay one short line).
 
+    Raises
+    ------
+    Nothing; anything but an int is returned as it is.
+
+    Examples
+    --------
     >>> shown_int(12), shown_int(10**50)
     (12, 'about 10**50')
     """

@@ -142,6 +142,8 @@ def test_names_are_kept_exactly_and_sympy_names_are_plain_symbols():
         ("2x", NotPolynomialError, "expected an operator between '2' and 'x' at position 1"),
         ("(x+1)(x-1)", NotPolynomialError, "between ')' and '('"),
         ("x y", NotPolynomialError, "between 'x' and 'y'"),
+        ("(x y)", NotPolynomialError, "between 'x' and 'y' at position 3"),
+        ("2*(sin(x))", NotPolynomialError, "a name followed by '(' at position 6"),
         ("(x", NotPolynomialError, "the '(' at position 0 is never closed"),
         ("x)", NotPolynomialError, "unbalanced ')' at position 1"),
         ("x +", NotPolynomialError, "found the end of the text"),

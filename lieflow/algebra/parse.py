@@ -201,20 +201,25 @@ class _Parser:
     # grammar
     def parse(self):
         node = self.expression()
-        kind, text, pos = self.peek()
-        if kind != "end":
-            prev = self.prev
-            if text == "(" and prev[0] == "name":
-                raise self.error(
-                    f"a name followed by '(' at position {pos} (function calls are not allowed; write products with '*')",
-                    kind="is not a polynomial",
-                )
+        if self.peek()[0] != "end":
+            kind, text, pos = self.peek()
             if text == ")":
                 raise self.error(f"unbalanced ')' at position {pos}")
-            raise self.error(
-                f"expected an operator between {prev[1]!r} and {text!r} at position {pos} (multiplication is written '*')"
-            )
+            raise self.unexpected()
         return node
+
+    def unexpected(self):
+        """The error for a token that cannot follow a complete operand."""
+        kind, text, pos = self.peek()
+        prev = self.prev
+        if text == "(" and prev[0] == "name":
+            return self.error(
+                f"a name followed by '(' at position {pos} (function calls are not allowed; write products with '*')",
+                kind="is not a polynomial",
+            )
+        return self.error(
+            f"expected an operator between {prev[1]!r} and {text!r} at position {pos} (multiplication is written '*')"
+        )
 
     def expression(self):
         parts = [(1, self.term())]
@@ -271,11 +276,11 @@ class _Parser:
         if kind == "op" and text == "(":
             self.nest()
             node = self.expression()
-            close = self.take()
-            if close[1] != ")" or close[0] != "op":
-                if close[0] == "end":
-                    raise self.error(f"the '(' at position {pos} is never closed")
-                raise self.error(f"expected ')' (for the '(' at position {pos}) at position {close[2]}, found {close[1]!r}")
+            if self.peek()[0] == "end":
+                raise self.error(f"the '(' at position {pos} is never closed")
+            if self.peek()[1] != ")":
+                raise self.unexpected()
+            self.take()
             self.depth -= 1
             return node
         self.expect_operand(tok)

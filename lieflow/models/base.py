@@ -13,6 +13,17 @@ def check_widths(widths, *, name: str = "widths", min_len: int = 2, max_len: int
     """Validate a width list: integers >= 1, at least ``min_len`` of them, and no more weights
     ``Σ n_{l-1} n_l`` than the ``max_params`` limit (:mod:`lieflow.limits`) allows.
 
+    Raises
+    ------
+    BadArgumentError
+        for widths that are not integers >= 1, or too few or too many of them.
+    InputTooLargeError
+        if the weights alone exceed ``max_params``.
+
+    Examples
+    --------
+    >>> check_widths([2, 3, 1])
+    (2, 3, 1)
     >>> check_widths([2, 99999999999999999999, 2])
     Traceback (most recent call last):
     ...
