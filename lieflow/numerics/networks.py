@@ -199,8 +199,10 @@ class Network:
         symbols = [sympy.Symbol(n) for n in self.parameters]
         by_name = {}
         exprs = []
-        for e in self.phi_exprs:
-            e = sympy.sympify(e)
+        from lieflow.algebra.sympy_bridge import sympify_strict
+
+        for i, e in enumerate(self.phi_exprs):
+            e = sympify_strict(e, f"phi_exprs[{i}]")  # strings: read by lieflow's parser, no code runs
             e = e.xreplace({s: by_name.setdefault(s.name, sympy.Symbol(s.name))
                             for s in e.free_symbols})
             exprs.append(e)
