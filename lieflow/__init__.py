@@ -6,7 +6,7 @@
 (2, True, ['x1**2 - x2**2', 'x1**2 - x3**2'])
 """
 
-from . import errors, models
+from . import errors, limits, models
 from .census import Census, Certificate, Law, census
 from .closure import ClosureResult, closure
 from .errors import LieflowError
@@ -28,5 +28,6 @@ __all__ = [
     "census_from_json",
     "LieflowError",
     "errors",
+    "limits",
     "models",
 ]

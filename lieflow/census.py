@@ -213,6 +213,20 @@ def _check_int(name, value, lo):
     return value
 
 
+def _check_options(*, degree, time_degree, time_limit, max_brackets) -> None:
+    """Refuse bad limits before any work (the closure would find them only after the law search)."""
+    from numbers import Real
+
+    from .limits import check
+
+    check("max_degree", degree, "degree", degree, "degree of the law search")
+    if time_degree is not None:
+        check("max_degree", time_degree, "time_degree", time_degree, "time degree of the law search")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, Real) or not time_limit > 0):
+        raise BadArgumentError("time_limit", time_limit, "must be a positive number of seconds")
+    _check_int("max_brackets", max_brackets, 1)
+
+
 def census(
     model,
     *,
@@ -282,6 +296,7 @@ def census(
     t_start = time.perf_counter()
     degree = _check_int("degree", degree, 1)
     time_degree = _check_int("time_degree", time_degree, 0)
+    _check_options(degree=degree, time_degree=time_degree, time_limit=time_limit, max_brackets=max_brackets)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadArgumentError("seed", seed, "must be an integer")
     if isinstance(model, System):

@@ -6,6 +6,7 @@ Exit status: 0 on success, 2 on bad usage (one line naming the bad argument), 1 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from .errors import BadArgumentError, InexactValueError, LieflowError, NotPolynomialError
@@ -24,12 +25,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+_INT_RE = re.compile(r"[+-]?[0-9]{1,30}\Z", re.ASCII)
+
+
 def _int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    return v
+    """An integer option: ASCII digits only (``int`` would also take ``"١"`` or ``"1_000"``)."""
+    if not _INT_RE.match(text.strip()):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(f"expected an integer (at most 30 digits), got {shown!r}")
+    return int(text)
+
+
+def _limit(text):
+    """``NAME=N`` for ``--limit``."""
+    from .limits import Limits
+
+    name, sep, value = text.partition("=")
+    known = list(Limits.__dataclass_fields__)
+    if not sep or name.strip() not in known:
+        raise argparse.ArgumentTypeError(f"expected NAME=N with NAME one of {', '.join(known)}, got {text!r}")
+    return name.strip(), _int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("model", help=f"one of {', '.join(MODELS)}")
     c.add_argument("widths", nargs="*", help="layer widths n0 n1 ... nq (factor convention)")
     c.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
-    c.add_argument("--phi", action="append", default=None, help="custom: a component of φ (repeatable)")
+    c.add_argument("--phi", action="append", default=None,
+                   help="custom: components of φ, polynomials in named parameters; commas separate several "
+                        "components and --phi repeats (+ - * / ** ^, integers, a/b, parentheses, ASCII names; "
+                        "no code is evaluated and every name is a parameter)")
     c.add_argument("--params", default=None, help="custom: parameter names in order, comma separated")
     c.add_argument("--region", action="append", default=None, metavar="EXPR;EXPR...",
                    help="custom, piecewise: one region's components of φ separated by ';' (repeatable, instead of --phi)")
@@ -61,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-brackets", type=_int, default=None, help="stop the closure after this many brackets")
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    _add_limit_argument(c)
     try:
         from .numerics.cli import add_drift_arguments
     except ImportError:
@@ -68,16 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
     if add_drift_arguments is not None:
         d = sub.add_parser("drift", help="integrate flows / run optimizers and measure the laws' drift")
         add_drift_arguments(d)
+        _add_limit_argument(d)
     return p
+
+
+def _add_limit_argument(parser):
+    parser.add_argument("--limit", action="append", type=_limit, default=[], metavar="NAME=N",
+                        help="raise (or lower) a size limit checked before any work, e.g. max_params=50000 "
+                             "(see lieflow.limits: max_degree, max_coefficient_digits, max_params, "
+                             "max_components, max_terms, max_nesting); repeatable")
 
 
 def _widths(args):
     out = []
     for w in args.widths:
-        try:
-            out.append(int(w))
-        except ValueError:
-            raise BadArgumentError("WIDTH", w, "widths must be integers >= 1") from None
+        if not re.fullmatch(r"[0-9]{1,30}", w.strip(), re.ASCII):
+            shown = w if len(w) <= 40 else w[:37] + "..."
+            raise BadArgumentError("WIDTH", shown, "widths must be integers >= 1 (ASCII digits, at most 30)")
+        out.append(int(w))
     return out
 
 
@@ -205,11 +232,14 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError("a command is required (census or drift); see lieflow --help")
-        if args.command == "census":
-            return _census(args)
-        from .numerics.cli import run_drift
+        from .limits import override
 
-        return run_drift(args)
+        with override(**dict(args.limit)):
+            if args.command == "census":
+                return _census(args)
+            from .numerics.cli import run_drift
+
+            return run_drift(args)
     except (UsageError, BadArgumentError, InexactValueError, NotPolynomialError) as exc:
         print(f"lieflow: error: {exc}", file=sys.stderr)
         return 2

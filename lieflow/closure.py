@@ -36,6 +36,7 @@ parent to the bracket.
 
 from __future__ import annotations
 
+import numbers
 import random
 import time
 from dataclasses import dataclass, field
@@ -45,7 +46,44 @@ import networkx as nx
 from .algebra import DEFAULT_PRIME, BracketCache, ModularEchelon, PointEvaluator, check_fields
 from .errors import BadArgumentError
 
-__all__ = ["closure", "ClosureResult", "random_point"]
+__all__ = ["closure", "ClosureResult", "random_point", "generator_names"]
+
+
+def generator_names(names, count: int) -> tuple:
+    """Validated names of ``count`` generators (default ``X1..Xd``), as used in bracket words.
+
+    Names must be distinct non-empty strings without brackets, commas or spaces: two generators
+    with one name would collapse in the bracket words (and the closure would lose a field).
+
+    Raises
+    ------
+    BadArgumentError
+        for a wrong number of names, a duplicate, or a name that cannot appear in a word.
+
+    Examples
+    --------
+    >>> generator_names(None, 2)
+    ('X1', 'X2')
+    >>> generator_names(["A", "A"], 2)
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: names: generator names must be distinct (duplicated: ['A']), got ('A', 'A')
+    """
+    if names is None:
+        return tuple(f"X{i + 1}" for i in range(count))
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise BadArgumentError("names", names, f"expected a sequence of {count} names")
+    names = tuple(names)
+    shown = names if len(names) <= 20 else f"({len(names)} names)"
+    if len(names) != count:
+        raise BadArgumentError("names", shown, f"need {count} names")
+    for n in names:
+        if not isinstance(n, str) or not n or not n.isprintable() or any(ch in n for ch in "[], \t"):
+            raise BadArgumentError("names", shown, f"name {n!r} must be a non-empty string without brackets, commas or spaces")
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise BadArgumentError("names", shown, f"generator names must be distinct (duplicated: {dup[:10]})")
+    return names
 
 
 def random_point(n: int, seed: int, *, bits: int = 30) -> tuple:
@@ -141,7 +179,8 @@ def closure(
     Raises
     ------
     BadArgumentError
-        for an empty generator list, a wrong-length point, or bad limits.
+        for an empty generator list, names that are repeated or cannot appear in a bracket word
+        (see :func:`generator_names`), a wrong-length point, or bad limits.
     IncompatibleRingError
         if the generators live over different rings.
     """
@@ -149,9 +188,9 @@ def closure(
     gens = check_fields(generators, "generators")
     ring = gens[0].ring
     n = ring.ngens
-    names = tuple(names) if names is not None else tuple(f"X{i + 1}" for i in range(len(gens)))
-    if len(names) != len(gens):
-        raise BadArgumentError("names", names, f"need {len(gens)} names")
+    names = generator_names(names, len(gens))
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)):
+        raise BadArgumentError("time_limit", time_limit, "must be a positive number of seconds")
     if point is None:
         point = random_point(n, seed)
     else:

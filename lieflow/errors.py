@@ -24,6 +24,7 @@ __all__ = [
     "IncompatibleRingError",
     "LimitExceededError",
     "VerificationError",
+    "InputTooLargeError",
 ]
 
 
@@ -89,3 +90,21 @@ class LimitExceededError(LieflowError, RuntimeError):
 
 class VerificationError(LieflowError, AssertionError):
     """An independent re-check of a result failed."""
+
+
+class InputTooLargeError(BadArgumentError):
+    """An input is larger than a limit of :mod:`lieflow.limits`; it was refused before any work.
+
+    ``size`` is the input's size, ``limit`` the name of the limit and ``bound`` its value.
+    """
+
+    def __init__(self, name: str, value: object, what: str, size: int, limit: str, bound: int):
+        self.size = size
+        self.limit = limit
+        self.bound = bound
+        super().__init__(
+            name,
+            value,
+            f"{what} is {size}, over the limit {limit}={bound} (raise it with "
+            f"lieflow.limits.override({limit}=...) or --limit {limit}=N)",
+        )

@@ -16,12 +16,15 @@ reads back without evaluating any code.
 from __future__ import annotations
 
 import json
+import math
+import re
 from fractions import Fraction
 
 import networkx as nx
 import sympy
 
-from .algebra import Poly, PolyRing, rational_str
+from .algebra import Poly, PolyRing, rational_str, to_rational
+from .algebra.parse import check_name
 from .errors import BadArgumentError, LieflowError
 
 __all__ = ["census_to_dict", "census_to_json", "census_from_json", "census_to_text", "census_to_latex"]
@@ -40,24 +43,117 @@ def _poly_terms(p: Poly) -> list:
 
 
 def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
-    d = {}
-    try:
-        for coeff, powers in terms:
-            if not isinstance(coeff, str):
-                raise BadArgumentError(what, coeff, "coefficients must be 'p/q' strings")
-            c = Fraction(coeff)
-            mono = []
-            for name, e in powers:
-                if not isinstance(e, int) or e < 1:
-                    raise BadArgumentError(what, e, "exponents must be integers >= 1")
-                mono.extend([ring.var_index(name)] * e)
-            mono = tuple(sorted(mono))
-            d[mono] = d.get(mono, 0) + c
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, LieflowError):
-            raise
-        raise BadArgumentError(what, terms, "malformed term list") from None
+    """A polynomial from a JSON term list, checking types and sizes before building anything."""
+    from .limits import check
+
+    if not isinstance(terms, list):
+        raise BadArgumentError(what, _short(terms), "expected a list of terms [coefficient, [[name, exponent], ...]]")
+    check("max_terms", len(terms), what, "...", "number of terms")
+    d: dict = {}
+    for term in terms:
+        if not isinstance(term, list) or len(term) != 2 or not isinstance(term[1], list):
+            raise BadArgumentError(what, _short(term), "malformed term list: a term is [coefficient, [[name, exponent], ...]]")
+        coeff, powers = term
+        if not isinstance(coeff, str):
+            raise BadArgumentError(what, _short(coeff), "coefficients must be 'p/q' strings")
+        c = to_rational(coeff, what)
+        degree = 0
+        mono: list = []
+        for pw in powers:
+            if not isinstance(pw, list) or len(pw) != 2:
+                raise BadArgumentError(what, _short(pw), "malformed term list: a power is [name, exponent]")
+            name, e = pw
+            if isinstance(e, bool) or not isinstance(e, int) or e < 1:
+                raise BadArgumentError(what, _short(e), "exponents must be integers >= 1")
+            if not isinstance(name, str) or name not in ring.index:
+                raise BadArgumentError(what, _short(name), f"unknown variable (the ring has {ring.ngens} variables)")
+            degree += e
+            check("max_degree", degree, what, _short(term), "degree of a term")
+            mono.extend([ring.index[name]] * e)
+        mono = tuple(sorted(mono))
+        d[mono] = d.get(mono, 0) + c
     return Poly(ring, d)
+
+
+def _short(value, n: int = 60):
+    """A value as shown in a message: itself if short, else its beginning as text, so that an error
+    stays one short line."""
+    if isinstance(value, str):
+        return value if len(value) <= n else value[: n - 3] + "..."
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return value if len(text) <= n else text[: n - 3] + "..."
+
+
+def _jsonable(value) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _int(value, what: str, lo: int = 0) -> int:
+    """A JSON integer (not a bool, a float or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
+        raise BadArgumentError(what, _short(value), f"expected an integer >= {lo}")
+    return value
+
+
+def _list(value, what: str, limit: str | None = None) -> list:
+    """A JSON list, its length checked against a limit of :mod:`lieflow.limits`."""
+    from .limits import check
+
+    if not isinstance(value, list):
+        raise BadArgumentError(what, _short(value), "expected a list")
+    if limit is not None:
+        check(limit, len(value), what, "...", "length")
+    return value
+
+
+def _dict(value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise BadArgumentError(what, _short(value), "expected an object")
+    return value
+
+
+def _params(value, what: str = "model_spec.params") -> list:
+    names = _list(value, what, "max_params")
+    for n in names:
+        check_name(n, name=what, value=_short(names))
+    if len(set(names)) != len(names):
+        raise BadArgumentError(what, _short(names), "duplicate names")
+    return names
+
+
+def _check_word(word, names, what: str) -> str:
+    """Check a bracket word (``X1`` or ``[A,B]`` with words ``A``, ``B``) over generator ``names``,
+    without recursion; its depth is bounded by the ``max_nesting`` limit."""
+    from .limits import current
+
+    if not isinstance(word, str):
+        raise BadArgumentError(what, _short(word), "a bracket word must be a string")
+    pieces = re.findall(r"[\[\],]|[^\[\],]+", word)
+    expect: list = []  # for each open bracket, what must come next after a complete word: "," then "]"
+    depth_limit = current().max_nesting
+    need_word = True
+    for tok in pieces:
+        if need_word and tok == "[":
+            expect.append("]")
+            expect.append(",")
+            if expect.count("]") > depth_limit:
+                raise BadArgumentError(what, _short(word), f"bracket word deeper than max_nesting={depth_limit}")
+        elif need_word:
+            if tok in ",]" or tok not in names:
+                raise BadArgumentError(what, _short(word), f"malformed bracket word or unknown generator {tok!r}")
+            need_word = False
+        elif expect and tok == expect[-1]:
+            expect.pop()
+            need_word = tok == ","
+        else:
+            raise BadArgumentError(what, _short(word), "malformed bracket word")
+    if need_word or expect:
+        raise BadArgumentError(what, _short(word), "malformed bracket word")
+    return word
 
 
 def _metric_spec(metric):
@@ -74,12 +170,20 @@ def _metric_from_spec(spec, params):
 
     if spec is None:
         return None
+    spec = _dict(spec, "model_spec.metric")
     if spec.get("kind") == "mirror":
-        return mirror(params=spec["params"])
+        return mirror(params=_params(spec.get("params"), "model_spec.metric.params"))
     if spec.get("kind") == "matrix":
         ring = PolyRing.get(params)
-        return {(int(i), int(j)): _poly_from_terms(ring, t, "metric") for i, j, t in spec["entries"]}
-    raise BadArgumentError("metric", spec, "unknown metric kind in JSON")
+        out = {}
+        for entry in _list(spec.get("entries"), "model_spec.metric.entries", "max_terms"):
+            if not isinstance(entry, list) or len(entry) != 3:
+                raise BadArgumentError("model_spec.metric.entries", _short(entry), "an entry is [i, j, terms]")
+            i, j, t = entry
+            key = (_int(i, "model_spec.metric.entries"), _int(j, "model_spec.metric.entries"))
+            out[key] = _poly_from_terms(ring, t, "model_spec.metric")
+        return out
+    raise BadArgumentError("model_spec.metric", _short(spec), "unknown metric kind in JSON")
 
 
 def _model_spec(model) -> dict:
@@ -109,45 +213,73 @@ def _system_spec(system) -> dict:
 def _fields_system_from_spec(spec: dict, flow: str):
     from .dynamics.generators import from_fields
 
-    params = spec["params"]
+    params = _params(spec.get("params"))
     ring = PolyRing.get(params)
-    fields = [{params[int(k)]: _poly_from_terms(ring, t, "fields") for k, t in comps} for comps in spec["fields"]]
-    return from_fields(fields, params, names=spec.get("names"), name=spec.get("name"), flow=flow)
+    fields = []
+    for comps in _list(spec.get("fields"), "model_spec.fields", "max_components"):
+        field = {}
+        for entry in _list(comps, "model_spec.fields", "max_params"):
+            if not isinstance(entry, list) or len(entry) != 2:
+                raise BadArgumentError("model_spec.fields", _short(entry), "a component is [index, terms]")
+            k = _int(entry[0], "model_spec.fields")
+            if k >= len(params):
+                raise BadArgumentError("model_spec.fields", k, f"component index out of range 0..{len(params) - 1}")
+            field[params[k]] = _poly_from_terms(ring, entry[1], "model_spec.fields")
+        fields.append(field)
+    names = spec.get("names")
+    name = spec.get("name")
+    if name is not None and not isinstance(name, str):
+        raise BadArgumentError("model_spec.name", _short(name), "expected a string")
+    return from_fields(fields, params, names=None if names is None else _list(names, "model_spec.names"), name=name, flow=flow)
 
 
 def _model_from_spec(spec: dict):
     from . import models
 
     kind = spec.get("kind")
-    metric = _metric_from_spec(spec.get("metric"), spec["params"])
+    params = _params(spec.get("params"))
+    metric = _metric_from_spec(spec.get("metric"), params)
+    bias = spec.get("bias", False)
+    if not isinstance(bias, bool):
+        raise BadArgumentError("model_spec.bias", _short(bias), "expected true or false")
+    name = spec.get("name")
+    if name is not None and not isinstance(name, str):
+        raise BadArgumentError("model_spec.name", _short(name), "expected a string")
     if kind == "custom":
-        ring = PolyRing.get(spec["params"])
-        phi = [_poly_from_terms(ring, t, "phi") for t in spec["phi"]]
+        ring = PolyRing.get(params)
+        phi = [_poly_from_terms(ring, t, "model_spec.phi") for t in _list(spec.get("phi"), "model_spec.phi", "max_components")]
         if spec.get("regions") is None:
-            return models.custom(phi, params=spec["params"], metric=metric, name=spec.get("name"))
-        regions = [[_poly_from_terms(ring, t, "regions") for t in region] for region in spec["regions"]]
-        model = models.custom(regions=regions, params=spec["params"], metric=metric, name=spec.get("name"))
+            return models.custom(phi, params=params, metric=metric, name=name)
+        regions = [
+            [_poly_from_terms(ring, t, "model_spec.regions") for t in _list(region, "model_spec.regions", "max_components")]
+            for region in _list(spec.get("regions"), "model_spec.regions", "max_components")
+        ]
+        model = models.custom(regions=regions, params=params, metric=metric, name=name)
         if list(model.phi) != phi:
-            raise BadArgumentError("phi", [str(p) for p in phi], "is not the union of the regions in the JSON spec")
+            raise BadArgumentError("model_spec.phi", _short([str(p) for p in phi]), "is not the union of the regions in the JSON spec")
         return model
-    widths = [int(w) for w in spec["widths"]]
+    widths = [_int(w, "model_spec.widths", 1) for w in _list(spec.get("widths"), "model_spec.widths", "max_params")]
     if kind == "linear":
         return models.linear(widths, metric=metric)
     if kind == "relu":
-        return models.relu(widths, bias=bool(spec.get("bias")), metric=metric)
+        return models.relu(widths, bias=bias, metric=metric)
     if kind == "nmf":
         return models.nmf(widths)
     if kind == "icnn":
-        return models.icnn(widths, bias=bool(spec.get("bias")))
-    opts = spec.get("options") or {}
+        return models.icnn(widths, bias=bias)
+    opts = _dict(spec.get("options") or {}, "model_spec.options")
     if kind == "conv":
+        if len(widths) != 5:
+            raise BadArgumentError("model_spec.widths", widths, "conv takes 5 sizes")
         return models.conv(*widths)
     if kind == "attention":
+        if len(widths) != 3:
+            raise BadArgumentError("model_spec.widths", widths, "attention takes d1, dim, heads")
         d1, dim, heads = widths
-        return models.attention(d1, dim, heads, share_softmax=bool(opts.get("share_softmax", False)))
+        return models.attention(d1, dim, heads, share_softmax=opts.get("share_softmax", False))
     if kind == "resnet":
-        return models.resnet(tuple(widths), blocks=int(opts.get("blocks", 1)), activation=opts.get("activation", "linear"))
-    raise BadArgumentError("model", kind, "unknown model kind in JSON")
+        return models.resnet(tuple(widths), blocks=opts.get("blocks", 1), activation=opts.get("activation", "linear"))
+    raise BadArgumentError("model_spec.kind", _short(kind), "unknown model kind in JSON")
 
 
 def census_to_dict(c) -> dict:
@@ -196,72 +328,141 @@ def census_from_json(text: str):
     """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
 
     Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
-    The result can be re-checked with ``.verify()``.
+    Every value is checked for its type, and every size (parameters, terms, exponents,
+    coefficients) against :mod:`lieflow.limits`, before anything is built.  The result can be
+    re-checked with ``.verify()``.
 
     Raises
     ------
     BadArgumentError
-        if the text is not such a JSON object.
+        if the text is not such a JSON object; the message names the offending key.
+    InputTooLargeError
+        if a size in it exceeds :mod:`lieflow.limits`.
+
+    Examples
+    --------
+    >>> census_from_json('{"format_version": 1, "flow": "gradient", '
+    ...                  '"model_spec": {"kind": "custom", "params": ["x"], "phi": [[["1/0", [["x", 1]]]]]}}')
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: model_spec.phi: division by zero, got '1/0'
     """
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise BadArgumentError("text", _short(repr(text)), "expected the JSON text of a census")
+    try:
+        d = json.loads(text, parse_constant=_refuse_constant)
+    except (TypeError, ValueError, RecursionError) as exc:
+        if isinstance(exc, LieflowError):
+            raise
+        raise BadArgumentError("text", _short(str(text)), "is not JSON") from None
+    if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
+        raise BadArgumentError("text", _short(str(text)), f"is not a lieflow census (format {FORMAT_VERSION})")
+    try:
+        return _census_from_dict(d)
+    except KeyError as exc:
+        raise BadArgumentError("text", _short(str(text)), f"malformed census JSON: missing key {exc}") from None
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:  # a safety net behind the checks
+        if isinstance(exc, LieflowError):
+            raise
+        raise BadArgumentError(
+            "text", _short(str(text)), f"malformed census JSON ({type(exc).__name__}: {_short(str(exc))})"
+        ) from None
+
+
+def _refuse_constant(name):
+    raise BadArgumentError("text", name, "NaN and Infinity are not exact values")
+
+
+def _census_from_dict(d: dict):
     from .census import Census, Certificate, Law
     from .dynamics import make_system
 
-    try:
-        d = json.loads(text)
-    except (TypeError, ValueError):
-        raise BadArgumentError("text", str(text)[:60], "is not JSON") from None
-    if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
-        raise BadArgumentError("text", str(text)[:60], f"is not a lieflow census (format {FORMAT_VERSION})")
-    try:
-        spec = d["model_spec"]
-        if spec.get("kind") == "custom-fields":
-            system = _fields_system_from_spec(spec, d["flow"])
-        elif d["flow"] == "gradient":
-            system = make_system(_model_from_spec(spec))
-        else:
-            model = _model_from_spec(spec)
-            system = make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
-        if list(system.ring.symbols) != d["parameters"]:
-            raise BadArgumentError("parameters", d["parameters"], "do not match the rebuilt model")
-        laws = []
-        for terms in d["law_terms"]:
-            p = _poly_from_terms(system.ring, terms, "law_terms")
-            laws.append(Law(p, system.time_expr(p)))
-        cert = d["certificate"]
-        certificate = Certificate(
-            tuple(int(Fraction(x)) if Fraction(x).denominator == 1 else Fraction(x) for x in cert["point"]),
-            int(cert["prime"]),
-            tuple(cert["brackets"]),
-            cert.get("seed"),
-        )
-        G = nx.DiGraph()
-        for w, depth, kept, zero in d["graph"]["nodes"]:
-            G.add_node(w, depth=depth, kept=kept, zero=zero)
-        G.add_edges_from(tuple(e) for e in d["graph"]["edges"])
-        closure = dict(d.get("closure", {}))
-        reason = closure.pop("reason", "closed")
-        return Census(
-            system=system,
-            ambient_dim=int(d["ambient_dim"]),
-            lie_rank=int(d["lie_rank"]),
-            laws_upper=int(d["laws_upper"]),
-            laws_lower=int(d["laws_lower"]),
-            proven=bool(d["proven"]),
-            laws=tuple(laws),
-            law_space_dim=int(d.get("law_space_dim", len(laws))),
-            certificate=certificate,
-            graph=G,
-            closure_reason=reason,
-            count_exact=d.get("count_exact"),
-            degree=int(d.get("degree", 2)),
-            time_degree=d.get("time_degree"),
-            seconds=float(d.get("seconds", 0.0)),
-            stats=closure,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, LieflowError):
-            raise
-        raise BadArgumentError("text", str(text)[:60], f"malformed census JSON ({type(exc).__name__}: {exc})") from None
+    spec = _dict(d["model_spec"], "model_spec")
+    flow = d["flow"]
+    if spec.get("kind") == "custom-fields":
+        if not isinstance(flow, str):
+            raise BadArgumentError("flow", _short(flow), "expected a string")
+        system = _fields_system_from_spec(spec, flow)
+    elif flow == "gradient":
+        system = make_system(_model_from_spec(spec))
+    elif flow == "momentum":
+        model = _model_from_spec(spec)
+        damping, tau, alpha = d.get("damping"), d.get("tau"), d.get("alpha")
+        for key, val in (("damping", damping), ("tau", tau), ("alpha", alpha)):
+            if val is not None and not isinstance(val, str):
+                raise BadArgumentError(key, _short(val), "expected a string or null")
+        system = make_system(model, flow=flow, damping=damping, tau=tau, alpha=alpha)
+    else:
+        raise BadArgumentError("flow", _short(flow), "expected 'gradient' or 'momentum'")
+    if d["parameters"] != list(system.ring.symbols):
+        raise BadArgumentError("parameters", _short(d["parameters"]), "do not match the rebuilt model")
+    laws = []
+    for terms in _list(d["law_terms"], "law_terms", "max_components"):
+        p = _poly_from_terms(system.ring, terms, "law_terms")
+        laws.append(Law(p, system.time_expr(p)))
+    cert = _dict(d["certificate"], "certificate")
+    point = _list(cert["point"], "certificate.point", "max_params")
+    if len(point) != system.ring.ngens:
+        raise BadArgumentError("certificate.point", _short(point), f"expected {system.ring.ngens} coordinates")
+    for x in point:
+        if not isinstance(x, str):
+            raise BadArgumentError("certificate.point", _short(x), "coordinates are 'p/q' strings")
+    point = tuple(to_rational(x, "certificate.point") for x in point)
+    prime = _int(cert["prime"], "certificate.prime", 2)
+    names = set(system.generator_names)
+    brackets = tuple(_check_word(w, names, "certificate.brackets") for w in _list(cert["brackets"], "certificate.brackets", "max_params"))
+    seed = cert.get("seed")
+    if seed is not None:
+        seed = _int(seed, "certificate.seed", -(10**30))
+    certificate = Certificate(point, prime, brackets, seed)
+    G = nx.DiGraph()
+    graph = _dict(d["graph"], "graph")
+    for node in _list(graph["nodes"], "graph.nodes", "max_terms"):
+        if not isinstance(node, list) or len(node) != 4 or not isinstance(node[0], str):
+            raise BadArgumentError("graph.nodes", _short(node), "a node is [word, depth, kept, zero]")
+        w, depth, kept, zero = node
+        if depth is not None:
+            _int(depth, "graph.nodes")
+        for flag in (kept, zero):
+            if flag is not None and not isinstance(flag, bool):
+                raise BadArgumentError("graph.nodes", _short(node), "kept and zero are true, false or null")
+        G.add_node(w, depth=depth, kept=kept, zero=zero)
+    for e in _list(graph["edges"], "graph.edges", "max_terms"):
+        if not isinstance(e, list) or len(e) != 2 or not all(isinstance(x, str) for x in e):
+            raise BadArgumentError("graph.edges", _short(e), "an edge is [word, word]")
+        G.add_edge(*e)
+    closure = dict(_dict(d.get("closure", {}), "closure"))
+    reason = closure.pop("reason", "closed")
+    if not isinstance(reason, str):
+        raise BadArgumentError("closure.reason", _short(reason), "expected a string")
+    count_exact = d.get("count_exact")
+    if count_exact is not None and not isinstance(count_exact, str):
+        raise BadArgumentError("count_exact", _short(count_exact), "expected a string or null")
+    proven = d["proven"]
+    if not isinstance(proven, bool):
+        raise BadArgumentError("proven", _short(proven), "expected true or false")
+    time_degree = d.get("time_degree")
+    seconds = d.get("seconds", 0.0)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        raise BadArgumentError("seconds", _short(seconds), "expected a number")
+    return Census(
+        system=system,
+        ambient_dim=_int(d["ambient_dim"], "ambient_dim", 1),
+        lie_rank=_int(d["lie_rank"], "lie_rank"),
+        laws_upper=_int(d["laws_upper"], "laws_upper"),
+        laws_lower=_int(d["laws_lower"], "laws_lower"),
+        proven=proven,
+        laws=tuple(laws),
+        law_space_dim=_int(d.get("law_space_dim", len(laws)), "law_space_dim"),
+        certificate=certificate,
+        graph=G,
+        closure_reason=reason,
+        count_exact=count_exact,
+        degree=_int(d.get("degree", 2), "degree", 1),
+        time_degree=None if time_degree is None else _int(time_degree, "time_degree"),
+        seconds=float(seconds),
+        stats=closure,
+    )
 
 
 def _flow_label(c) -> str:

@@ -146,7 +146,7 @@ def test_frozen_hashable_comparable():
         ({(0, "z"): 1}, BadArgumentError, r"metric: bad position 'z'"),
         ({0: 1}, BadArgumentError, r"metric: bad key 0"),
         ({(0, 0): 1, ("x", "x"): 2}, BadArgumentError, r"position \(0, 0\) is given twice"),
-        ([[1, 0], [0, "1/x"]], NotPolynomialError, r"metric\[1, 1\]: is not a polynomial, got '1/x'"),
+        ([[1, 0], [0, "1/x"]], NotPolynomialError, r"metric\[1, 1\]: is not a polynomial.*, got '1/x'"),
         ([[sympy.sin(sympy.Symbol("x")), 0], [0, 1]], NotPolynomialError, r"metric\[0, 0\]: is not a polynomial"),
         ([[1, "sqrt(y)"], [0, 1]], NotPolynomialError, r"metric\[0, 1\]"),
         ([[1, 0], [0, "z*x"]], NotPolynomialError, r"metric\[1, 1\]: uses unknown names \['z'\]"),

@@ -245,7 +245,7 @@ def test_json_whose_phi_is_not_the_union_is_refused():
     d["model_spec"]["phi"] = d["model_spec"]["phi"][:1]
     with pytest.raises(BadArgumentError) as info:
         census_from_json(json.dumps(d))
-    assert info.value.name == "phi"
+    assert info.value.name == "model_spec.phi"
 
 
 def test_model_phi_must_be_the_union_of_its_regions():

@@ -19,11 +19,12 @@ Fraction(7, 4)
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from numbers import Rational
 from typing import Iterable, Mapping
 
-from ..errors import BadArgumentError, IncompatibleRingError, InexactValueError
+from ..errors import BadArgumentError, IncompatibleRingError, InexactValueError, InputTooLargeError
 
 __all__ = ["PolyRing", "Poly", "to_rational", "rational_str"]
 
@@ -55,13 +56,7 @@ def to_rational(value, name: str = "value"):
     if isinstance(value, float):
         raise InexactValueError(name, value)
     if isinstance(value, str):
-        try:
-            f = Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            raise BadArgumentError(name, value, "expected a rational number such as '3' or '-2/5'") from None
-        if "." in value or "e" in value.lower():
-            raise InexactValueError(name, value)
-        return f.numerator if f.denominator == 1 else f
+        return _rational_from_str(value, name)
     # sympy numbers (and anything else exposing p, q or numerator/denominator)
     try:
         import sympy
@@ -79,6 +74,43 @@ def to_rational(value, name: str = "value"):
         f = Fraction(int(value.numerator), int(value.denominator))
         return f.numerator if f.denominator == 1 else f
     raise BadArgumentError(name, value, "expected a rational number")
+
+
+_RATIONAL_RE = re.compile(r"\s*([+-]?[0-9]+)\s*(?:/\s*([0-9]+)\s*)?\Z", re.ASCII)
+_DECIMAL_RE = re.compile(r"\s*[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE]))(?:[eE][+-]?[0-9]+)?\s*\Z", re.ASCII)
+
+
+def int_from_digits(digits: str) -> int:
+    """``int`` of an ASCII digit string (optionally signed) of any length; Python's ``int`` refuses
+    very long strings at once."""
+    if len(digits) <= 4000:
+        return int(digits)
+    sign, digits = (-1, digits[1:]) if digits[0] == "-" else (1, digits.lstrip("+"))
+    half = len(digits) // 2
+    return sign * (int_from_digits(digits[:half]) * 10 ** (len(digits) - half) + int_from_digits(digits[half:]))
+
+
+def _rational_from_str(value: str, name: str):
+    """``"3"``, ``"-2/5"`` (ASCII digits only, sizes within :mod:`lieflow.limits`) -> int or Fraction."""
+    from ..limits import current
+
+    m = _RATIONAL_RE.match(value)
+    if m is None:
+        if _DECIMAL_RE.match(value):
+            raise InexactValueError(name, value)
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise BadArgumentError(name, shown, "expected a rational number such as '3' or '-2/5'")
+    bound = current().max_coefficient_digits
+    for part in m.groups():
+        if part is not None and len(part.lstrip("+-").lstrip("0")) > bound:
+            raise InputTooLargeError(name, value[:77] + "...", "number of digits of a coefficient",
+                                     len(part.lstrip("+-").lstrip("0")), "max_coefficient_digits", bound)
+    num = int_from_digits(m.group(1))
+    den = int_from_digits(m.group(2)) if m.group(2) is not None else 1
+    if den == 0:
+        raise BadArgumentError(name, value, "division by zero")
+    f = Fraction(num, den)
+    return f.numerator if f.denominator == 1 else f
 
 
 def rational_str(value) -> str:
@@ -123,10 +155,11 @@ class PolyRing:
         ring = cls._interned.get(names)
         if ring is not None:
             return ring
+        from .parse import check_name
+
         seen = set()
         for n in names:
-            if not isinstance(n, str) or not n.isidentifier():
-                raise BadArgumentError("names", names, f"variable name {n!r} is not an identifier")
+            check_name(n, name="names", value=names)
             if n in seen:
                 raise BadArgumentError("names", names, f"duplicate variable name {n!r}")
             seen.add(n)
@@ -188,22 +221,29 @@ class PolyRing:
         Keys may be exponent vectors of length ``ngens`` (``(2, 0, 1)`` for ``x0**2*x2``), or
         mappings ``{"x": 2, "z": 1}``.  Coefficients must be exact.
         """
+        from ..limits import check, check_coefficient
+
+        check("max_terms", len(terms), name, f"({len(terms)} terms)", "number of terms")
         out: dict = {}
         for key, coeff in terms.items():
             c = to_rational(coeff, f"{name}[{key!r}]")
+            check_coefficient(c, name, f"{key!r}: {coeff!r}"[:80])
             if isinstance(key, Mapping):
+                exps = list(key.items())
+                if any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for _, e in exps):
+                    raise BadArgumentError(name, key, "exponents must be integers >= 0")
+                check("max_degree", sum(e for _, e in exps), name, key, "degree of a term")
                 mono = []
-                for var, e in key.items():
-                    if not isinstance(e, int) or e < 0:
-                        raise BadArgumentError(name, key, "exponents must be integers >= 0")
+                for var, e in exps:
                     mono.extend([self.var_index(var)] * e)
                 mono = tuple(sorted(mono))
             else:
                 key = tuple(key)
-                if len(key) != self.ngens or any((not isinstance(e, int)) or e < 0 for e in key):
+                if len(key) != self.ngens or any(isinstance(e, bool) or not isinstance(e, int) or e < 0 for e in key):
                     raise BadArgumentError(
                         name, key, f"an exponent key must be {self.ngens} integers >= 0"
                     )
+                check("max_degree", sum(key), name, key, "degree of a term")
                 mono = tuple(i for i, e in enumerate(key) for _ in range(e))
             out[mono] = out.get(mono, 0) + c
         return Poly(self, out)

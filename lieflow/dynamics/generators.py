@@ -19,7 +19,8 @@ from typing import Mapping
 
 from ..algebra import Poly, PolyRing, VectorField
 from ..errors import BadArgumentError
-from ..models.base import Model
+from ..limits import check
+from ..models.base import Model, check_sizes
 from ..models.catalog import parse_params
 from .system import System
 
@@ -120,6 +121,7 @@ def from_fields(fields, params, *, names=None, name: str | None = None, flow: st
     fields = list(fields)
     if not fields:
         raise BadArgumentError("fields", fields, "need at least one field")
+    check("max_components", len(fields), "fields", f"({len(fields)} fields)", "number of fields")
     gens, exprs = [], []
     for f_i, f in enumerate(fields):
         label = f"fields[{f_i}]"
@@ -196,6 +198,7 @@ def softmax_cross_entropy(n, m) -> System:
     for arg, val, lo in (("n", n, 2), ("m", m, 1)):
         if isinstance(val, bool) or not isinstance(val, int) or val < lo:
             raise BadArgumentError(arg, val, f"must be an integer >= {lo}")
+    check_sizes("n, m", (n, m), params=n * m, components=n * m, terms=n * m * n)
     names = [f"w{i}_{j}" for i in range(1, n + 1) for j in range(1, m + 1)]
     ring = PolyRing.get(names)
     D = n * m

@@ -636,7 +636,7 @@ def as_metric(metric, model) -> Metric:
     >>> as_metric([[1, 0], [0, "1/x"]], m)
     Traceback (most recent call last):
     ...
-    lieflow.errors.NotPolynomialError: metric[1, 1]: is not a polynomial, got '1/x'
+    lieflow.errors.NotPolynomialError: metric[1, 1]: is not a polynomial: division by a non-constant (x) at position 2, got '1/x'
     >>> as_metric([[1, 0]], m)
     Traceback (most recent call last):
     ...

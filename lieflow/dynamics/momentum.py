@@ -229,10 +229,13 @@ def momentum_flow(model: Model, *, damping: str = "heavy-ball", tau=None, alpha=
     D = len(params)
     time_name = DAMPINGS[damping]
     names = list(params) + [f"v_{p}" for p in params] + [time_name]
-    clash = sorted(set(params) & (set(names[D:]) | {"t"}))  # time_expr writes the time as t
+    written = {"t", "exp"} if damping == "heavy-ball" else {"t"}  # time_expr writes e^{τt} as exp(tau*t)
+    clash = sorted(set(params) & (set(names[D:]) | written))
     if clash:
         raise BadArgumentError(
-            "model", model.name, f"parameter names {clash} clash with the phase variables v_<param>, {time_name!r}, 't'"
+            "model", model.name,
+            f"parameter names {clash} clash with the phase variables v_<param>, {time_name!r}, 't'"
+            + (" or with 'exp' (laws are written with exp(tau*t))" if "exp" in clash else ""),
         )
     ring = PolyRing.get(names)
     gens = ring.gens

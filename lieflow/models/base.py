@@ -6,11 +6,29 @@ from dataclasses import dataclass, field
 
 from ..algebra import PolyRing
 
-__all__ = ["Model", "check_widths", "union_of_regions"]
+__all__ = ["Model", "check_widths", "check_sizes", "union_of_regions"]
 
 
 def check_widths(widths, *, name: str = "widths", min_len: int = 2, max_len: int | None = None) -> tuple:
-    """Validate a width list: integers >= 1, at least ``min_len`` of them."""
+    """Validate a width list: integers >= 1, at least ``min_len`` of them, and no more weights
+    ``Σ n_{l-1} n_l`` than the ``max_params`` limit (:mod:`lieflow.limits`) allows.
+
+    Raises
+    ------
+    BadArgumentError
+        for widths that are not integers >= 1, or too few or too many of them.
+    InputTooLargeError
+        if the weights alone exceed ``max_params``.
+
+    Examples
+    --------
+    >>> check_widths([2, 3, 1])
+    (2, 3, 1)
+    >>> check_widths([2, 99999999999999999999, 2])
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.InputTooLargeError: widths: number of parameters is 399999999999999999996, over the limit max_params=10000 (raise it with lieflow.limits.override(max_params=...) or --limit max_params=N), got [2, 99999999999999999999, 2]
+    """
     from ..errors import BadArgumentError
 
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
@@ -18,11 +36,12 @@ def check_widths(widths, *, name: str = "widths", min_len: int = 2, max_len: int
     ws = tuple(widths)
     for w in ws:
         if isinstance(w, bool) or not isinstance(w, int) or w < 1:
-            raise BadArgumentError(name, list(ws), "every width must be an integer >= 1")
+            raise BadArgumentError(name, _shown(ws), "every width must be an integer >= 1")
     if len(ws) < min_len:
         raise BadArgumentError(name, list(ws), f"need at least {min_len} widths (input and output)")
     if max_len is not None and len(ws) > max_len:
-        raise BadArgumentError(name, list(ws), f"need at most {max_len} widths")
+        raise BadArgumentError(name, _shown(ws), f"need at most {max_len} widths")
+    check_sizes(name, ws, params=sum(a * b for a, b in zip(ws, ws[1:])))
     return ws
 
 
@@ -72,6 +91,45 @@ def union_of_regions(regions) -> tuple:
                 seen.add(p)
                 out.append(p)
     return tuple(out)
+
+
+def _shown(ws):
+    """Widths as shown in a message: short, and never a huge number written out."""
+    from ..limits import shown_int
+
+    items = [shown_int(w) if isinstance(w, int) else w for w in ws[:12]]
+    return items if len(ws) <= 12 else f"{items[:-1]}... ({len(ws)} widths)"
+
+
+def check_sizes(name: str, value, *, params=None, components=None, terms=None, degree=None) -> None:
+    """Refuse a model whose sizes, computed from its description before it is built, exceed
+    the limits in force (:mod:`lieflow.limits`): parameters, components of φ, terms of φ (all
+    components together) and the degree of φ.
+
+    Raises
+    ------
+    InputTooLargeError
+        naming the size and the limit.
+
+    Examples
+    --------
+    >>> check_sizes("widths", [2, 2], params=4, components=4, terms=4, degree=1)
+    >>> check_sizes("heads", 10**6, params=4 * 10**6)
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.InputTooLargeError: heads: number of parameters is 4000000, over the limit max_params=10000 (raise it with lieflow.limits.override(max_params=...) or --limit max_params=N), got 1000000
+    """
+    from ..limits import check
+
+    shown = _shown(value) if isinstance(value, tuple) else value
+    for limit, size, what in (
+        ("max_params", params, "number of parameters"),
+        ("max_components", components, "number of components of φ"),
+        ("max_terms", terms, "number of terms of φ"),
+        ("max_degree", degree, "degree of φ"),
+    ):
+        if size is not None:
+            check(limit, size, name, shown, what)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,15 @@ layer by layer.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Mapping
 
 from ..algebra import Poly, PolyRing
-from ..errors import BadArgumentError
-from .base import Model, check_widths, union_of_regions
+from ..algebra.parse import Expression, _short, check_name, parse_expression, split_components
+from ..algebra.sympy_bridge import expression_names
+from ..errors import BadArgumentError, NotPolynomialError
+from ..limits import WorkBudget, check
+from .base import Model, check_sizes, check_widths, union_of_regions
 
 __all__ = ["linear", "relu", "custom", "weight_names", "bias_names"]
 
@@ -72,6 +76,9 @@ def linear(widths, *, metric=None) -> Model:
     (Poly(u1_1_1*u2_1_1),)
     """
     widths = check_widths(widths)
+    inner = math.prod(widths[1:-1])
+    comps = widths[0] * widths[-1]
+    check_sizes("widths", widths, components=comps, terms=comps * inner, degree=len(widths) - 1)
     W = weight_names(widths)
     ring = PolyRing.get(_flat(W))
     mats = [[[ring.gens[ring.index[n]] for n in row] for row in mat] for mat in W]
@@ -120,6 +127,12 @@ def relu(widths, *, bias: bool = False, metric=None) -> Model:
     widths = check_widths(widths)
     if not isinstance(bias, bool):
         raise BadArgumentError("bias", bias, "must be True or False")
+    paths, suffix = math.prod(widths), widths[-1]
+    for w in reversed(widths[1:-1]) if bias else ():  # paths from a bias of layer l: Π_{k >= l} n_k
+        suffix *= w
+        paths += suffix
+    params = sum(a * b for a, b in zip(widths, widths[1:])) + (sum(widths[1:-1]) if bias else 0)
+    check_sizes("widths", widths, params=params, components=paths, terms=paths, degree=len(widths) - 1)
     W = weight_names(widths)
     B = bias_names(widths) if bias else []
     ring = PolyRing.get(_flat(W) + [b for layer in B for b in layer])
@@ -158,12 +171,17 @@ def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None
     Parameters
     ----------
     phi : sequence
-        Components of φ: sympy expressions, strings (``"x1*x2"``), :class:`Poly`, or dicts
-        ``{exponent tuple or {name: exponent}: coefficient}``.  Coefficients must be exact.
+        Components of φ: strings (``"x1*x2"``), sympy expressions, :class:`Poly`, or dicts
+        ``{exponent tuple or {name: exponent}: coefficient}``.  Coefficients must be exact.  A
+        string may hold several components separated by commas (``"x1*x2, x2*x3"`` is two
+        components), as on the command line.  Strings are read by lieflow's own parser
+        (:mod:`lieflow.algebra.parse`), which evaluates no code: ``+ - * / **`` (``^`` is also
+        power), integers, rationals written ``a/b``, parentheses and ASCII names; every name is a
+        parameter (``sin``, ``E`` or ``pi`` included), never a function or a constant.
         Omit it when ``regions`` is given.
     params : sequence of str or str, optional
-        Parameter names in order (``"x1,x2,x3"`` is accepted).  Default: the free symbols of
-        ``phi`` (of every region), sorted by name.
+        Parameter names in order (``"x1,x2,x3"`` is accepted).  Default: the names used in
+        ``phi`` (in every region), sorted.
     regions : sequence of sequences, optional
         The components of φ region by region, each as for ``phi``.
     metric : optional
@@ -179,6 +197,8 @@ def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None
         for a component that is not a polynomial or uses a name not in ``params``.
     InexactValueError
         for a float coefficient.
+    InputTooLargeError
+        for exponents, coefficients or counts beyond :mod:`lieflow.limits`.
 
     Examples
     --------
@@ -187,6 +207,8 @@ def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None
     (('x1', 'x2', 'x3'), (Poly(x1*x2*x3),))
     >>> custom(["x*y"], params="x,y").parameters
     ('x', 'y')
+    >>> custom("x1**2*x2, x2*x3**2").phi
+    (Poly(x1**2*x2), Poly(x2*x3**2))
     >>> custom(["x*z"], params=["x", "y"])
     Traceback (most recent call last):
     ...
@@ -204,18 +226,7 @@ def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None
         return _custom_regions(regions, params, metric=metric, name=name)
     if phi is None:
         raise BadArgumentError("phi", None, "need the components of φ (or regions=[[...], ...])")
-    import sympy
-
-    from ..algebra.sympy_bridge import sympify_strict
-
-    if isinstance(phi, (str, Mapping, Poly)) or isinstance(phi, sympy.Basic):
-        phi = [phi]
-    try:
-        comps = list(phi)
-    except TypeError:
-        raise BadArgumentError("phi", phi, "expected a sequence of polynomial expressions") from None
-    if not comps:
-        raise BadArgumentError("phi", comps, "need at least one component")
+    comps = _phi_components(phi)
     if params is not None:
         params = parse_params(params)
     else:
@@ -226,26 +237,27 @@ def custom(phi=None, params=None, *, regions=None, metric=None, name: str | None
             elif isinstance(c, Mapping):
                 raise BadArgumentError("params", None, "required when φ is given as dicts")
             else:
-                e = sympify_strict(c, f"phi[{i}]")
-                names |= {str(s) for s in e.free_symbols}
+                names |= set(c.names if isinstance(c, Expression) else expression_names(c, f"phi[{i}]"))
         if not names:
-            raise BadArgumentError("phi", comps, "no parameters occur in φ")
-        params = sorted(names)
+            raise BadArgumentError("phi", _short(phi), "no parameters occur in φ")
+        params = parse_params(sorted(names))
     ring = PolyRing.get(params)
     polys = []
+    budget = WorkBudget()  # one expansion budget for all the components
     for i, c in enumerate(comps):
         nm = f"phi[{i}]"
         if isinstance(c, Poly):
-            if c.ring is not ring:
-                c = ring.from_sympy(c.as_expr(), nm)
-            p = c
+            p = c if c.ring is ring else ring.from_sympy(c.as_expr(), nm)
         elif isinstance(c, Mapping):
             p = ring.from_dict(c, nm)
+        elif isinstance(c, Expression):
+            p = c.to_poly(ring, budget=budget)
         else:
             p = ring.from_sympy(c, nm)
         if p.degree < 1:
             raise BadArgumentError(nm, str(p), "a component of φ must be a non-constant polynomial")
         polys.append(p)
+    check("max_terms", sum(len(p) for p in polys), "phi", "...", "number of terms of φ")
     label = name or "custom(" + ", ".join(str(p) for p in polys) + ")"
     return _with_metric(Model("custom", (), False, ring, tuple(polys), None, label), metric)
 
@@ -291,25 +303,75 @@ def _region_label(k: int, parse, *args, **kwargs):
         raise
 
 
-def parse_params(params) -> list:
-    """Validate parameter names: a sequence of distinct identifiers, or ``"x1,x2,..."``.
+def _phi_components(phi) -> list:
+    """The components of φ as a list: strings parsed (and split at commas), other kinds checked."""
+    import sympy
 
+    if isinstance(phi, (str, Mapping, Poly)) or isinstance(phi, sympy.Basic):
+        phi = [phi]
+    if isinstance(phi, (bytes, bytearray)) or not hasattr(phi, "__iter__"):
+        raise BadArgumentError("phi", _short(phi), "expected a sequence of polynomial expressions")
+    comps = []
+    for c in phi:
+        check("max_components", len(comps) + 1, "phi", "...", "number of components of φ")
+        if isinstance(c, str):
+            comps.extend(split_components(c, name="phi"))
+        elif isinstance(c, bool) or c is None or isinstance(c, (float, int, bytes, list, tuple, set)):
+            raise NotPolynomialError(
+                f"phi[{len(comps)}]", _short(c), "expected a polynomial: a string, a sympy expression, a Poly or a dict"
+            )
+        else:
+            comps.append(c)
+    if not comps:
+        raise BadArgumentError("phi", [], "need at least one component")
+    check("max_components", len(comps), "phi", "...", "number of components of φ")
+    return [parse_expression(c, name=f"phi[{i}]") if isinstance(c, str) else c for i, c in enumerate(comps)]
+
+
+def parse_params(params) -> list:
+    """Validate parameter names: a sequence of distinct names, or ``"x1,x2,..."``.
+
+    A name is an ASCII identifier that is not a Python keyword
+    (:func:`lieflow.algebra.parse.check_name`).
+
+    Raises
+    ------
+    BadArgumentError
+        for a name that is not valid, an empty name between commas, a duplicate, or no names.
+    InputTooLargeError
+        for more names than the ``max_params`` limit.
+
+    Examples
+    --------
     >>> parse_params("a, b")
     ['a', 'b']
+    >>> parse_params("a,a")
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: params: duplicate parameter names ['a'], got ['a', 'a']
     """
     if isinstance(params, str):
-        params = [p.strip() for p in params.split(",") if p.strip()]
-    if isinstance(params, (bytes, Mapping)) or not hasattr(params, "__iter__"):
-        raise BadArgumentError("params", params, "expected a sequence of names or 'x1,x2,...'")
-    params = list(params)
+        text = params
+        params = [p.strip() for p in params.split(",")] if params.strip() else []
+        if not all(params):
+            raise BadArgumentError("params", _short(text), "an empty name between commas (or a comma at an end)")
+    if isinstance(params, (bytes, bytearray, Mapping)) or not hasattr(params, "__iter__"):
+        raise BadArgumentError("params", _short(params), "expected a sequence of names or 'x1,x2,...'")
+    out = []
+    for p in params:
+        check("max_params", len(out) + 1, "params", "...", "number of parameters")
+        out.append(p)
+    params = out
     if not params:
         raise BadArgumentError("params", params, "need at least one parameter")
+    shown = params if len(params) <= 20 else _short(str(params))
     for p in params:
-        if not isinstance(p, str) or not p.isidentifier():
-            raise BadArgumentError("params", params, f"parameter name {p!r} is not an identifier")
-    dup = sorted({p for p in params if params.count(p) > 1})
-    if dup:
-        raise BadArgumentError("params", params, f"duplicate parameter names {dup}")
+        check_name(p, name="params", value=shown)
+    if len(set(params)) != len(params):
+        seen, dup = set(), set()
+        for p in params:
+            (dup if p in seen else seen).add(p)
+        raise BadArgumentError("params", shown, f"duplicate parameter names {sorted(dup)[:10]}")
     return params
 
 

@@ -21,7 +21,7 @@ import itertools
 
 from ..algebra import Poly, PolyRing
 from ..errors import BadArgumentError
-from .base import Model
+from .base import Model, check_sizes
 
 __all__ = ["conv", "attention", "resnet"]
 
@@ -102,6 +102,9 @@ def conv(c0, c1, c2, nv, nu) -> Model:
     """
     for name, val in (("c0", c0), ("c1", c1), ("c2", c2), ("nv", nv), ("nu", nu)):
         _pos_int(name, val)
+    sizes = [c0, c1, c2, nv, nu]
+    paths = c0 * c1 * c2 * nv * nu
+    check_sizes("c0, c1, c2, nv, nu", tuple(sizes), params=c1 * c0 * nv + c2 * c1 * nu, components=paths, terms=paths)
     V = {(j, i, a): f"v{j}_{i}_{a}" for j in range(1, c1 + 1) for i in range(1, c0 + 1) for a in range(1, nv + 1)}
     W = {(k, j, b): f"w{k}_{j}_{b}" for k in range(1, c2 + 1) for j in range(1, c1 + 1) for b in range(1, nu + 1)}
     ring = PolyRing.get(list(V.values()) + list(W.values()))
@@ -174,6 +177,8 @@ def attention(d1, dim, heads=1, *, share_softmax: bool = False) -> Model:
     _pos_int("heads", heads)
     if not isinstance(share_softmax, bool):
         raise BadArgumentError("share_softmax", share_softmax, "must be True or False")
+    check_sizes("d1, dim, heads", (d1, dim, heads), params=4 * d1 * dim * heads,
+                components=2 * dim * dim * (1 if share_softmax else heads), terms=2 * dim * dim * d1 * heads)
     H = heads
     mats = {}
     names = []
@@ -311,6 +316,9 @@ def resnet(widths, *, blocks: int = 1, activation: str = "linear") -> Model:
     if activation not in ("linear", "relu"):
         raise BadArgumentError("activation", activation, "must be 'linear' or 'relu'")
     n, m = ws
+    # each entry of the product of B blocks (I + V_b U_b) has at most n**(B-1) (m+1)**B terms
+    check_sizes("widths, blocks", (n, m, blocks), params=2 * n * m * blocks, degree=2 * blocks)
+    check_sizes("widths, blocks", (n, m, blocks), terms=n ** (blocks + 1) * (m + 1) ** blocks)
     names = []
     mats = []
     for b in range(1, blocks + 1):

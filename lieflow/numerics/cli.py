@@ -52,7 +52,8 @@ def add_drift_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     parser.add_argument("widths", nargs="*", help="layer widths n0 n1 ... nq (factor convention)")
     parser.add_argument("--bias", action="store_true", help="hidden biases (relu, icnn)")
     parser.add_argument("--phi", action="append", default=None,
-                        help="custom: a component of phi (repeatable)")
+                        help="custom: components of phi; commas separate several, --phi repeats "
+                             "(polynomials: + - * / ** ^, integers, a/b, ASCII names; no code is evaluated)")
     parser.add_argument("--params", default=None, help="custom: parameter names, comma separated")
     parser.add_argument("--optimizer", choices=CHOICES, default="gd",
                         help="gd, hb (heavy ball), nag (Nesterov), flow (the model's continuous "

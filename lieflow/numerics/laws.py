@@ -73,7 +73,10 @@ class CompiledLaws:
     def __init__(self, exprs, names=None, *, labels=None):
         import sympy
 
-        exprs = tuple(sympy.sympify(e) for e in exprs)
+        from lieflow.algebra.sympy_bridge import sympify_strict
+
+        # strings are read by lieflow's parser (no code runs); they may use exp(...) for time factors
+        exprs = tuple(sympify_strict(e, f"laws[{i}]", functions=("exp",)) for i, e in enumerate(exprs))
         used = sorted({s.name for e in exprs for s in e.free_symbols})
         if names is not None:
             allowed = set(names) | {TIME}

@@ -199,8 +199,10 @@ class Network:
         symbols = [sympy.Symbol(n) for n in self.parameters]
         by_name = {}
         exprs = []
-        for e in self.phi_exprs:
-            e = sympy.sympify(e)
+        from lieflow.algebra.sympy_bridge import sympify_strict
+
+        for i, e in enumerate(self.phi_exprs):
+            e = sympify_strict(e, f"phi_exprs[{i}]")  # strings: read by lieflow's parser, no code runs
             e = e.xreplace({s: by_name.setdefault(s.name, sympy.Symbol(s.name))
                             for s in e.free_symbols})
             exprs.append(e)
@@ -430,7 +432,9 @@ def network(
 
         if not phi:
             raise BadArgumentError("phi", phi, "a custom model needs at least one feature")
-        exprs = tuple(sympy.sympify(e) for e in phi)
+        from lieflow.algebra.sympy_bridge import sympify_strict
+
+        exprs = tuple(sympify_strict(e, f"phi[{i}]") for i, e in enumerate(phi))  # strings: no code runs
         if params is None:
             params = sorted({s.name for e in exprs for s in e.free_symbols})
         params = tuple(str(p) for p in params)
