@@ -5,12 +5,17 @@ strings sympy can parse (written with ``t``), and ``law_terms`` as exact term li
 ``[[coefficient, [[name, exponent], ...]], ...]`` over ``variables`` which :func:`census_from_json`
 reads back without evaluating any code.
 
+Format 2 (lieflow 0.2): ``proven`` means the count is proven, ``count_proof`` names the proof
+(``count_certificate`` holds it), ``laws_complete`` says every independent law is written out, and
+``generators`` lists the generator names.  Format 1 files (``count_exact``, and ``proven`` meaning
+every law is written out) still load: :func:`upgrade_document` maps them.
+
 >>> from lieflow.census import census
 >>> from lieflow.models import linear
 >>> c = census(linear([1, 2, 1]))
 >>> d = census_from_json(census_to_json(c))
->>> (d.laws_lower, d.proven, [str(h) for h in d.laws] == [str(h) for h in c.laws])
-(3, True, True)
+>>> (d.laws_lower, d.proven, d.count_proof, [str(h) for h in d.laws] == [str(h) for h in c.laws])
+(3, True, 'explicit laws', True)
 """
 
 from __future__ import annotations
@@ -24,9 +29,20 @@ import sympy
 from .algebra import Poly, PolyRing, rational_str
 from .errors import BadArgumentError, LieflowError
 
-__all__ = ["census_to_dict", "census_to_json", "census_from_json", "census_to_text", "census_to_latex"]
+__all__ = [
+    "census_to_dict",
+    "census_to_json",
+    "census_from_json",
+    "census_to_text",
+    "census_to_latex",
+    "upgrade_document",
+    "load_document",
+    "count_status",
+]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format versions :func:`census_from_json` and ``lieflow verify`` read.
+READABLE_FORMATS = (1, 2)
 
 
 def _poly_terms(p: Poly) -> list:
@@ -53,7 +69,7 @@ def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
                 mono.extend([ring.var_index(name)] * e)
             mono = tuple(sorted(mono))
             d[mono] = d.get(mono, 0) + c
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ZeroDivisionError) as exc:
         if isinstance(exc, LieflowError):
             raise
         raise BadArgumentError(what, terms, "malformed term list") from None
@@ -110,7 +126,13 @@ def _fields_system_from_spec(spec: dict, flow: str):
     params = spec["params"]
     ring = PolyRing.get(params)
     fields = [{params[int(k)]: _poly_from_terms(ring, t, "fields") for k, t in comps} for comps in spec["fields"]]
-    return from_fields(fields, params, names=spec.get("names"), name=spec.get("name"), flow=flow)
+    system = from_fields(fields, params, names=spec.get("names"), name=spec.get("name"), flow=flow)
+    if spec.get("widths") or spec.get("options"):  # e.g. softmax_cross_entropy(n, m): keep its shape
+        from dataclasses import replace
+
+        model = replace(system.model, widths=tuple(int(w) for w in spec["widths"]), options=dict(spec.get("options") or {}))
+        system = replace(system, model=model)
+    return system
 
 
 def _model_from_spec(spec: dict):
@@ -142,10 +164,20 @@ def _model_from_spec(spec: dict):
     raise BadArgumentError("model", kind, "unknown model kind in JSON")
 
 
+def _input_keys(system) -> dict:
+    """The normalized input of a census (DESIGN §6 keys, ``tau``/``alpha``, generator names)."""
+    d = system.describe()
+    for k in ("tau", "alpha"):
+        if getattr(system, k, None) is not None:
+            d[k] = rational_str(getattr(system, k))
+    d["generators"] = list(system.generator_names)
+    return d
+
+
 def census_to_dict(c) -> dict:
     """The census as a JSON-ready dict (keys of DESIGN §6 and more)."""
     s = c.system
-    d = s.describe()
+    d = _input_keys(s)
     d.update(
         {
             "ambient_dim": c.ambient_dim,
@@ -153,7 +185,9 @@ def census_to_dict(c) -> dict:
             "laws_upper": c.laws_upper,
             "laws_lower": c.laws_lower,
             "proven": c.proven,
-            "count_exact": c.count_exact,
+            "count_proof": c.count_proof,
+            "laws_complete": c.laws_complete,
+            "count_certificate": None if c.count_certificate is None else c.count_certificate.to_dict(),
             "parameters": list(s.ring.symbols),
             "laws": [str(law) for law in c.laws],
             "law_terms": [_poly_terms(law.poly) for law in c.laws],
@@ -173,9 +207,6 @@ def census_to_dict(c) -> dict:
             "format_version": FORMAT_VERSION,
         }
     )
-    for k in ("tau", "alpha"):
-        if getattr(s, k, None) is not None:
-            d[k] = rational_str(getattr(s, k))
     return d
 
 
@@ -184,48 +215,102 @@ def census_to_json(c, *, indent: int | None = 2) -> str:
     return json.dumps(census_to_dict(c), indent=indent)
 
 
-def census_from_json(text: str):
-    """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
+def upgrade_document(d: dict) -> dict:
+    """A census document in the current format: lieflow 0.1 files (format 1) are mapped.
 
-    Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
-    The result can be re-checked with ``.verify()``.
+    In format 1, ``count_exact`` named why the count was exact and ``proven`` meant that every law
+    was written out; now ``count_proof`` names the proof, ``proven`` means the count is proven,
+    and ``laws_complete`` says every law is written out.  Other documents are returned unchanged.
+
+    >>> old = {"format_version": 1, "proven": False, "count_exact": "one generator"}
+    >>> new = upgrade_document(old)
+    >>> new["count_proof"], new["proven"], new["laws_complete"], "count_exact" in new
+    ('one generator', True, False, False)
+    """
+    if not isinstance(d, dict) or d.get("format_version") != 1 or "count_proof" in d:
+        return d
+    d = dict(d)
+    complete = d.get("proven")
+    kind = d.pop("count_exact", None)
+    if kind is None and complete is True:  # written before count_exact existed
+        kind = "explicit laws"
+    d.update(count_proof=kind, proven=kind is not None, laws_complete=complete)
+    return d
+
+
+def load_document(text) -> dict:
+    """Parse a saved census: a JSON object of a readable format version, upgraded.
 
     Raises
     ------
     BadArgumentError
-        if the text is not such a JSON object.
+        if ``text`` is not JSON, or not a lieflow census of a format this version reads.
     """
-    from .census import Census, Certificate, Law
-    from .dynamics import make_system
-
     try:
         d = json.loads(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise BadArgumentError("text", str(text)[:60], "is not JSON") from None
-    if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
-        raise BadArgumentError("text", str(text)[:60], f"is not a lieflow census (format {FORMAT_VERSION})")
+    version = d.get("format_version") if isinstance(d, dict) else None
+    if isinstance(version, bool) or version not in READABLE_FORMATS:
+        raise BadArgumentError(
+            "text", str(text)[:60], f"is not a lieflow census (format_version one of {list(READABLE_FORMATS)})"
+        )
+    return upgrade_document(d)
+
+
+def _system_from_doc(d: dict):
+    """The system a census document describes, rebuilt from its model spec and flow options."""
+    from .dynamics import make_system
+
+    spec = d["model_spec"]
+    if spec.get("kind") == "custom-fields":
+        return _fields_system_from_spec(spec, d["flow"])
+    if d["flow"] == "gradient":
+        return make_system(_model_from_spec(spec))
+    model = _model_from_spec(spec)
+    return make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
+
+
+def _count_certificate_from_doc(d: dict):
+    """The count proof a document names, or None (a malformed one is left to the verifier)."""
+    from .certificates import COUNT_PROOFS
+    from .errors import VerificationError
+
+    kind = d.get("count_proof")
+    if not isinstance(kind, str) or kind not in COUNT_PROOFS:
+        return None
     try:
-        spec = d["model_spec"]
-        if spec.get("kind") == "custom-fields":
-            system = _fields_system_from_spec(spec, d["flow"])
-        elif d["flow"] == "gradient":
-            system = make_system(_model_from_spec(spec))
-        else:
-            model = _model_from_spec(spec)
-            system = make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
-        if list(system.ring.symbols) != d["parameters"]:
-            raise BadArgumentError("parameters", d["parameters"], "do not match the rebuilt model")
+        return COUNT_PROOFS[kind].from_dict(d.get("count_certificate") or {"kind": kind})
+    except VerificationError:
+        return None
+
+
+def census_from_json(text: str):
+    """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
+
+    Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
+    Nothing is trusted either: the census keeps the text it came from, and ``.verify()``
+    re-checks that text (and the census object) against the rebuilt model.  Format 1 files
+    (lieflow 0.1) are upgraded on the way in (:func:`upgrade_document`).
+
+    Raises
+    ------
+    BadArgumentError
+        if the text is not such a JSON object (or a part needed to rebuild it is malformed).
+    VerificationError
+        if its rank certificate is malformed (e.g. a point coordinate that is not a rational).
+    """
+    from .census import Census, Law
+    from .certificates import RankCertificate
+
+    d = load_document(text)
+    try:
+        system = _system_from_doc(d)
         laws = []
         for terms in d["law_terms"]:
             p = _poly_from_terms(system.ring, terms, "law_terms")
             laws.append(Law(p, system.time_expr(p)))
-        cert = d["certificate"]
-        certificate = Certificate(
-            tuple(int(Fraction(x)) if Fraction(x).denominator == 1 else Fraction(x) for x in cert["point"]),
-            int(cert["prime"]),
-            tuple(cert["brackets"]),
-            cert.get("seed"),
-        )
+        certificate = RankCertificate.from_dict(d["certificate"])
         G = nx.DiGraph()
         for w, depth, kept, zero in d["graph"]["nodes"]:
             G.add_node(w, depth=depth, kept=kept, zero=zero)
@@ -244,13 +329,16 @@ def census_from_json(text: str):
             certificate=certificate,
             graph=G,
             closure_reason=reason,
-            count_exact=d.get("count_exact"),
+            count_proof=d.get("count_proof"),
+            laws_complete=bool(d.get("laws_complete")),
+            count_certificate=_count_certificate_from_doc(d),
             degree=int(d.get("degree", 2)),
             time_degree=d.get("time_degree"),
             seconds=float(d.get("seconds", 0.0)),
             stats=closure,
+            source=text,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError, OverflowError) as exc:
         if isinstance(exc, LieflowError):
             raise
         raise BadArgumentError("text", str(text)[:60], f"malformed census JSON ({type(exc).__name__}: {exc})") from None
@@ -269,15 +357,31 @@ def _flow_label(c) -> str:
     return f"{label}, {s.metric_name} metric"
 
 
+def count_status(c) -> str:
+    """How the count stands, in one phrase: ``"PROVEN (explicit laws): #laws = 3"`` or ``"not proven"``.
+
+    Used by the text report and the LaTeX output alike.
+
+    >>> from lieflow.census import census
+    >>> from lieflow.models import custom
+    >>> count_status(census(custom(["x*y"])))
+    'PROVEN (explicit laws): #laws = 1'
+    >>> count_status(census(custom(["x*y", "x*z"]), degree=1))
+    'not proven'
+    """
+    if not c.proven:
+        return "not proven"
+    return f"PROVEN ({c.count_proof}): #laws = {c.laws_upper}"
+
+
 def census_to_text(c) -> str:
     """A human-readable report."""
     s = c.system
-    status = "PROVEN" if c.proven else ("count exact; not every law explicit" if c.count_exact else "not proven")
     lines = [
         f"lieflow census: {s.model.name} — {_flow_label(c)}",
         f"variables ({c.ambient_dim}): {', '.join(s.ring.symbols)}",
         f"generators: {len(s.generators)};  Lie algebra rank at the certificate point: {c.lie_rank}",
-        f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  ({status})",
+        f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  {count_status(c)}",
     ]
     if "law_search_skipped" in c.stats:
         lines.append(f"explicit law search skipped: {c.stats['law_search_skipped']}")
@@ -289,10 +393,12 @@ def census_to_text(c) -> str:
         lines.append(f"independent laws (polynomial, {where}):")
         width = len(str(len(c.laws)))
         lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
-    if not c.proven and c.count_exact == "one generator":
+    missing = c.laws_upper - c.laws_lower
+    if c.proven and missing:
+        summary = getattr(c.count_certificate, "summary", "") or c.count_proof
         lines.append(
-            f"  the number of laws is exactly {c.laws_upper}: one generator spans its own Lie algebra "
-            f"(flow-box theorem); {c.laws_upper - c.laws_lower} of them are not polynomial of degree <= {c.degree}"
+            f"  the number of laws is exactly {c.laws_upper}: {summary}; {missing} of them "
+            f"{'is' if missing == 1 else 'are'} not polynomial of degree <= {c.degree}"
         )
     elif not c.proven and c.closure_reason in ("limit", "interrupted"):
         lines.append(
@@ -316,7 +422,7 @@ def census_to_text(c) -> str:
 
 def census_to_latex(c) -> str:
     """LaTeX for notebooks: the bounds and the laws in an ``align*`` environment."""
-    status = r"\text{proven}" if c.proven else r"\text{not proven}"
+    status = r"\text{" + count_status(c).replace("#", r"\#") + "}"
     head = (
         rf"\text{{{c.system.model.name}: }}{c.laws_lower} \le \#\text{{laws}} \le {c.laws_upper}"
         rf"\quad ({status},\ D = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank})"

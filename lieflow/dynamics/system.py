@@ -76,7 +76,8 @@ class System:
             P = self.model.metric.as_sympy_matrix()
         for phi in self.model.phi:
             e = phi.as_expr()
-            grad = sympy.Matrix([sympy.diff(e, s) for s in syms])
+            free = e.free_symbols
+            grad = sympy.Matrix([sympy.diff(e, s) if s in free else 0 for s in syms])
             if P is not None:
                 grad = (P * grad).applyfunc(sympy.expand)
             if any(grad):
