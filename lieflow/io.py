@@ -285,6 +285,26 @@ def _count_certificate_from_doc(d: dict):
         return None
 
 
+def _graph_from_doc(d: dict) -> nx.DiGraph:
+    from .certificates import fail
+
+    g = d["graph"]
+    nodes, edges = g.get("nodes"), g.get("edges")
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        fail("bracket graph", "graph must have lists 'nodes' and 'edges'")
+    G = nx.DiGraph()
+    for i, node in enumerate(nodes):
+        if not isinstance(node, list) or len(node) != 4 or not isinstance(node[0], str):
+            fail("bracket graph", f"nodes[{i}] must be [word, depth, kept, zero]")
+        w, depth, kept, zero = node
+        G.add_node(w, depth=depth, kept=kept, zero=zero)
+    for i, e in enumerate(edges):
+        if not isinstance(e, list) or len(e) != 2 or not all(isinstance(w, str) for w in e):
+            fail("bracket graph", f"edges[{i}] must join two nodes")
+        G.add_edge(*e)
+    return G
+
+
 def census_from_json(text: str):
     """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
 
@@ -296,52 +316,55 @@ def census_from_json(text: str):
     Raises
     ------
     BadArgumentError
-        if the text is not such a JSON object (or a part needed to rebuild it is malformed).
+        if the text is not JSON or not a lieflow census of a readable format.
     VerificationError
-        if its rank certificate is malformed (e.g. a point coordinate that is not a rational).
+        if a part of it cannot be read (a missing key, a spec that does not rebuild, a malformed
+        law or certificate); the error names the check, as ``lieflow verify`` would.
     """
-    from .census import Census, Law
-    from .certificates import RankCertificate
+    from .certificates import VerificationError, verify_document
 
     d = load_document(text)
     try:
-        system = _system_from_doc(d)
-        laws = []
-        for terms in d["law_terms"]:
-            p = _poly_from_terms(system.ring, terms, "law_terms")
-            laws.append(Law(p, system.time_expr(p)))
-        certificate = RankCertificate.from_dict(d["certificate"])
-        G = nx.DiGraph()
-        for w, depth, kept, zero in d["graph"]["nodes"]:
-            G.add_node(w, depth=depth, kept=kept, zero=zero)
-        G.add_edges_from(tuple(e) for e in d["graph"]["edges"])
-        closure = dict(d.get("closure", {}))
-        reason = closure.pop("reason", "closed")
-        return Census(
-            system=system,
-            ambient_dim=int(d["ambient_dim"]),
-            lie_rank=int(d["lie_rank"]),
-            laws_upper=int(d["laws_upper"]),
-            laws_lower=int(d["laws_lower"]),
-            proven=bool(d["proven"]),
-            laws=tuple(laws),
-            law_space_dim=int(d.get("law_space_dim", len(laws))),
-            certificate=certificate,
-            graph=G,
-            closure_reason=reason,
-            count_proof=d.get("count_proof"),
-            laws_complete=bool(d.get("laws_complete")),
-            count_certificate=_count_certificate_from_doc(d),
-            degree=int(d.get("degree", 2)),
-            time_degree=d.get("time_degree"),
-            seconds=float(d.get("seconds", 0.0)),
-            stats=closure,
-            source=text,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError, OverflowError) as exc:
-        if isinstance(exc, LieflowError):
-            raise
-        raise BadArgumentError("text", str(text)[:60], f"malformed census JSON ({type(exc).__name__}: {exc})") from None
+        return _census_from_doc(d, text)
+    except VerificationError:  # report what the verifier would report first, in its order
+        verify_document(d).raise_for_failure()
+        raise
+
+
+def _census_from_doc(d: dict, text):
+    from .census import Census, Law
+    from .certificates import RankCertificate, parse_law_terms
+    from .certificates.verify import check_format, lieflow_poly, rebuild_system
+
+    d = check_format(d)
+    system = rebuild_system(d)
+    laws = []
+    for i, terms in enumerate(d["law_terms"]):
+        p = lieflow_poly(system.ring, parse_law_terms(terms, system.ring.index, f"laws[{i}]"))
+        laws.append(Law(p, system.time_expr(p)))
+    closure = dict(d["closure"]) if isinstance(d.get("closure"), dict) else {}
+    reason = closure.pop("reason", "closed")
+    return Census(
+        system=system,
+        ambient_dim=d["ambient_dim"],
+        lie_rank=d["lie_rank"],
+        laws_upper=d["laws_upper"],
+        laws_lower=d["laws_lower"],
+        proven=d["proven"],
+        laws=tuple(laws),
+        law_space_dim=d["law_space_dim"],
+        certificate=RankCertificate.from_dict(d["certificate"]),
+        graph=_graph_from_doc(d),
+        closure_reason=reason,
+        count_proof=d["count_proof"],
+        laws_complete=d["laws_complete"],
+        count_certificate=_count_certificate_from_doc(d),
+        degree=d["degree"],
+        time_degree=d["time_degree"],
+        seconds=d["seconds"] if isinstance(d.get("seconds"), (int, float)) else 0.0,
+        stats=closure,
+        source=text,
+    )
 
 
 def _flow_label(c) -> str:

@@ -37,18 +37,24 @@ def test_round_trip(model):
 
 
 def test_loader_refuses_garbage_and_never_evaluates():
-    with pytest.raises(BadArgumentError):
+    from lieflow.errors import VerificationError
+
+    with pytest.raises(BadArgumentError, match="not JSON"):
         census_from_json("not json")
-    with pytest.raises(BadArgumentError):
+    with pytest.raises(BadArgumentError, match="not a lieflow census"):
         census_from_json(json.dumps({"a": 1}))
     c = census(custom(["x*y"]))
     d = json.loads(c.to_json())
     d["law_terms"] = [[["__import__('os').system('false')", [["x", 2]]]]]
-    with pytest.raises(BadArgumentError):
+    with pytest.raises(VerificationError, match="law terms: .*not a rational"):
         census_from_json(json.dumps(d))
     d = json.loads(c.to_json())
     d["law_terms"] = [[["1", [["nope", 1]]]]]
-    with pytest.raises(BadArgumentError, match="unknown variable"):
+    with pytest.raises(VerificationError, match="law terms: .*unknown variable 'nope'"):
+        census_from_json(json.dumps(d))
+    d = json.loads(c.to_json())
+    del d["certificate"]
+    with pytest.raises(VerificationError, match="format: missing key 'certificate'"):
         census_from_json(json.dumps(d))
 
 

@@ -15,6 +15,7 @@ each of them against the system rebuilt from the census's model spec.
 'a single field spans its own Lie algebra (flow-box theorem)'
 """
 
+from ..errors import VerificationError
 from .base import Evidence, Facts, fail
 from .counts import SIMPLE_PROOFS, CountProof, ExplicitLaws, FullRank, OneGenerator, choose_count_proof
 from .explicit import LawCertificate, check_law, parse_law_terms
@@ -47,6 +48,7 @@ __all__ = [
     "Facts",
     "Evidence",
     "fail",
+    "VerificationError",
     "CheckResult",
     "VerificationReport",
     "verify_document",

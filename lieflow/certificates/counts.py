@@ -78,7 +78,7 @@ class CountProof:
 
     def _why_not(self, facts: Facts) -> str:
         return (
-            f"D = {facts.ambient_dim}, {facts.generators} generators, rank {facts.rank}, "
+            f"D = {facts.ambient_dim}, {facts.generators} generator{'' if facts.generators == 1 else 's'}, rank {facts.rank}, "
             f"{facts.laws_lower} independent explicit laws"
         )
 

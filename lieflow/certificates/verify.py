@@ -51,7 +51,16 @@ from .explicit import LawCertificate
 from .plain import parse_word, poly_degree, poly_from_sympy, word_leaves
 from .rank import RankCertificate, bracket_memo
 
-__all__ = ["CheckResult", "VerificationReport", "verify_document", "verify_json", "verify_census"]
+__all__ = [
+    "CheckResult",
+    "VerificationReport",
+    "verify_document",
+    "verify_json",
+    "verify_census",
+    "check_format",
+    "rebuild_system",
+    "lieflow_poly",
+]
 
 #: Guards against model specs too large to rebuild (reported as not verified).
 MAX_VARIABLES = 100_000
@@ -160,16 +169,34 @@ _SCHEMA = (
 )
 
 
-def _format(run: _Run):
+def check_format(d) -> dict:
+    """Check a census document's shape: a readable format version, every key, the right types.
+
+    Returns
+    -------
+    dict
+        The document, upgraded to the current format (:func:`lieflow.io.upgrade_document`).
+
+    Raises
+    ------
+    VerificationError
+        (check ``"format"``) for a missing key or a value of the wrong JSON type.
+
+    Examples
+    --------
+    >>> check_format({"format_version": 2})
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.VerificationError: format: missing key 'ambient_dim'
+    """
     from ..io import READABLE_FORMATS, upgrade_document
 
-    d = run.doc
     if not isinstance(d, dict):
         fail("format", f"expected a JSON object, got {type(d).__name__}")
     version = d.get("format_version")
     if not _is_int(version) or version not in READABLE_FORMATS:
         fail("format", f"format_version must be one of {list(READABLE_FORMATS)}, got {version!r:.40}")
-    d = run.doc = upgrade_document(d)
+    d = upgrade_document(d)
     for what, ok, keys in _SCHEMA:
         for key in keys:
             if key not in d:
@@ -182,7 +209,12 @@ def _format(run: _Run):
         fail("format", "'count_certificate' must be an object or null")
     if not all(isinstance(s, str) for s in d["laws"]):
         fail("format", "'laws' must be a list of strings")
-    return [("format", f"format_version {version}, every key present with its type")]
+    return d
+
+
+def _format(run: _Run):
+    run.doc = check_format(run.doc)
+    return [("format", f"format_version {run.doc['format_version']}, every key present with its type")]
 
 
 def _check_size(spec) -> None:
@@ -196,17 +228,35 @@ def _check_size(spec) -> None:
         fail("model spec", f"the widths {widths} give more than {MAX_VARIABLES} weights")
 
 
-def _model_spec(run: _Run):
+def rebuild_system(d: dict):
+    """The system a (format-checked) census document describes, from its model spec alone.
+
+    Raises
+    ------
+    VerificationError
+        (check ``"model spec"``) if the spec is too large or the system cannot be rebuilt.
+    """
     from ..io import _system_from_doc
 
-    spec = run.doc["model_spec"]
+    spec = d["model_spec"]
     if not isinstance(spec.get("kind"), str):
         fail("model spec", "model_spec has no 'kind'")
     _check_size(spec)
     try:
-        run.system = _system_from_doc(run.doc)
+        return _system_from_doc(d)
     except Exception as exc:  # untrusted input into the model builders: any failure is a failed check
         fail("model spec", f"cannot rebuild the system ({type(exc).__name__}: {_clip(exc)})")
+
+
+def lieflow_poly(ring, h: dict):
+    """A plain polynomial (non-negative exponents) as a :class:`lieflow.algebra.Poly` over ``ring``."""
+    from ..algebra import Poly
+
+    return Poly(ring, {tuple(v for v, e in m for _ in range(e)): c for m, c in h.items()})
+
+
+def _model_spec(run: _Run):
+    run.system = rebuild_system(run.doc)
     run.variables = tuple(run.system.ring.symbols)
     return [("model spec", f"rebuilt {run.system.model.name} ({run.system.flow})")]
 
@@ -328,15 +378,14 @@ def _laws(run: _Run):
 
 
 def _law_strings(run: _Run):
-    from ..algebra import Poly
     from ..census import Law
 
     system = run.system
     for i, (text, h) in enumerate(zip(run.doc["laws"], run.laws)):
-        p = Poly(system.ring, {tuple(v for v, e in m for _ in range(e)): c for m, c in h.items()})
+        p = lieflow_poly(system.ring, h)
         printed = str(Law(p, system.time_expr(p)))
         if text != printed:
-            fail("law strings", f"laws[{i}] reads {text!r:.60} but its exact terms print as {printed!r:.60}")
+            fail("law strings", f"laws[{i}] reads {_around_difference(text, printed)}")
     return [("law strings", f"{len(run.laws)} readable laws printed from their exact terms")]
 
 
@@ -564,6 +613,17 @@ def verify_census(c) -> bool:
         if all(src.get(k) == doc.get(k) for k in (set(src) | set(doc)) - ignored):
             return True
     return verify_document(doc).raise_for_failure()
+
+
+def _around_difference(text: str, printed: str) -> str:
+    """``'...a...' but its exact terms print as '...b...'``, both cut around the first difference."""
+    k = next((i for i, (a, b) in enumerate(zip(text, printed)) if a != b), min(len(text), len(printed)))
+    start = max(0, k - 20)
+
+    def cut(x):
+        return ("..." if start else "") + x[start : k + 40] + ("..." if len(x) > k + 40 else "")
+
+    return f"{cut(text)!r} but its exact terms print as {cut(printed)!r}"
 
 
 def _names(names) -> str:
