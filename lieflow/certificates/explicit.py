@@ -48,12 +48,12 @@ def parse_law_terms(terms, index: dict, what: str) -> dict:
     VerificationError
         (check ``"law terms"``) for anything that is not such a list over these variables.
     """
-    if not isinstance(terms, list):
+    if not isinstance(terms, (list, tuple)):
         fail("law terms", f"{what}: expected a list of terms, got {type(terms).__name__}")
     h: dict = {}
     for t, term in enumerate(terms):
         where = f"{what}[{t}]"
-        if not isinstance(term, list) or len(term) != 2 or not isinstance(term[1], list):
+        if not isinstance(term, (list, tuple)) or len(term) != 2 or not isinstance(term[1], (list, tuple)):
             fail("law terms", f"{where}: expected [coefficient, [[variable, exponent], ...]]")
         try:
             c = parse_rational(term[0], where)
@@ -61,7 +61,7 @@ def parse_law_terms(terms, index: dict, what: str) -> dict:
             fail("law terms", str(exc))
         powers: dict = {}
         for factor in term[1]:
-            if not isinstance(factor, list) or len(factor) != 2:
+            if not isinstance(factor, (list, tuple)) or len(factor) != 2:
                 fail("law terms", f"{where}: expected [variable, exponent], got {factor!r:.60}")
             name, e = factor
             if not isinstance(name, str) or name not in index:
@@ -71,6 +71,14 @@ def parse_law_terms(terms, index: dict, what: str) -> dict:
             powers[index[name]] = powers.get(index[name], 0) + e
         poly_add(h, {tuple(sorted(powers.items())): c})
     return h
+
+
+def _frozen(x):
+    return tuple(_frozen(y) for y in x) if isinstance(x, (list, tuple)) else x
+
+
+def _thawed(x):
+    return [_thawed(y) for y in x] if isinstance(x, tuple) else x
 
 
 def check_law(h: dict, fields: dict, point, n: int, what: str) -> list:
@@ -117,15 +125,19 @@ class LawCertificate:
     Attributes
     ----------
     law_terms : tuple
-        One exact term list per law (as stored in the ``law_terms`` key of a census).
+        One exact term list per law (as stored in the ``law_terms`` key of a census), frozen into
+        nested tuples.
     """
 
     kind: ClassVar[str] = "laws"
 
     law_terms: tuple
 
+    def __post_init__(self):
+        object.__setattr__(self, "law_terms", _frozen(self.law_terms))
+
     def to_dict(self) -> dict:
-        return {"law_terms": [list(t) for t in self.law_terms]}
+        return {"law_terms": _thawed(self.law_terms)}
 
     @classmethod
     def from_dict(cls, data) -> "LawCertificate":
