@@ -56,24 +56,21 @@ def _poly_terms(p: Poly) -> list:
 
 
 def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
-    d = {}
+    """An exact term list (see the module docstring) as a Poly; strict: the verifier's own parser."""
+    from .certificates import VerificationError, parse_law_terms
+    from .certificates.verify import lieflow_poly
+
     try:
-        for coeff, powers in terms:
-            if not isinstance(coeff, str):
-                raise BadArgumentError(what, coeff, "coefficients must be 'p/q' strings")
-            c = Fraction(coeff)
-            mono = []
-            for name, e in powers:
-                if not isinstance(e, int) or e < 1:
-                    raise BadArgumentError(what, e, "exponents must be integers >= 1")
-                mono.extend([ring.var_index(name)] * e)
-            mono = tuple(sorted(mono))
-            d[mono] = d.get(mono, 0) + c
-    except (TypeError, ValueError, ZeroDivisionError) as exc:
-        if isinstance(exc, LieflowError):
-            raise
-        raise BadArgumentError(what, terms, "malformed term list") from None
-    return Poly(ring, d)
+        return lieflow_poly(ring, parse_law_terms(terms, ring.index, what, check=what))
+    except VerificationError as exc:
+        raise BadArgumentError(what, str(terms)[:60], str(exc)[len(what) + 2 :]) from None
+
+
+def _index(value, size: int, what: str) -> int:
+    """A JSON integer that must be an index below ``size``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
+        raise BadArgumentError(what, value, f"must be an integer index in [0, {size})")
+    return value
 
 
 def _metric_spec(metric):
@@ -94,7 +91,11 @@ def _metric_from_spec(spec, params):
         return mirror(params=spec["params"])
     if spec.get("kind") == "matrix":
         ring = PolyRing.get(params)
-        return {(int(i), int(j)): _poly_from_terms(ring, t, "metric") for i, j, t in spec["entries"]}
+        n = len(params)
+        return {
+            (_index(i, n, "metric"), _index(j, n, "metric")): _poly_from_terms(ring, t, "metric")
+            for i, j, t in spec["entries"]
+        }
     raise BadArgumentError("metric", spec, "unknown metric kind in JSON")
 
 
@@ -125,7 +126,10 @@ def _fields_system_from_spec(spec: dict, flow: str):
 
     params = spec["params"]
     ring = PolyRing.get(params)
-    fields = [{params[int(k)]: _poly_from_terms(ring, t, "fields") for k, t in comps} for comps in spec["fields"]]
+    fields = [
+        {params[_index(k, len(params), "fields")]: _poly_from_terms(ring, t, "fields") for k, t in comps}
+        for comps in spec["fields"]
+    ]
     system = from_fields(fields, params, names=spec.get("names"), name=spec.get("name"), flow=flow)
     if spec.get("widths") or spec.get("options"):  # e.g. softmax_cross_entropy(n, m): keep its shape
         from dataclasses import replace

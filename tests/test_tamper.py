@@ -179,6 +179,8 @@ FORGERIES = [
     ("an upper bound that does not follow from the rank", "linear", lambda d: d.update(laws_upper=d["laws_upper"] + 1), "upper bound"),
     ("laws of a higher degree than searched", "linear", _set(("degree",), 1), "law degrees"),
     ("a kept bracket missing from the graph", "linear", _unkeep_a_node, "bracket graph"),
+    ("a graph edge between unrelated brackets", "linear", _set(("graph", "edges", 0), ["X3", "[X1,X2]"]), "bracket graph"),
+    ("no count certificate at all", "linear", lambda d: d.pop("count_certificate"), "format"),
     ("an exponent of a billion", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 1), 10**9), "law terms"),
     ("a law in an unknown variable", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 0), "w"), "law terms"),
     ("an unknown model kind", "linear", _set(("model_spec", "kind"), "banana"), "model spec"),
@@ -277,3 +279,55 @@ def test_unreadable_files_exit_2(tmp_path, capsys):
         assert main(["verify", path]) == 2
         out, err = capsys.readouterr()
         assert out == "" and err.startswith("lieflow: error: FILE: cannot be read") and err.count("\n") == 1
+
+
+# -- random damage: never a crash, and both paths agree ---------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lieflow.certificates import verify_document  # noqa: E402
+from lieflow.errors import LieflowError  # noqa: E402
+
+
+def _paths(x, prefix=()):
+    """Every place in a JSON document: (path, container kind)."""
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield prefix + (i,)
+            yield from _paths(v, prefix + (i,))
+
+
+JUNK = [None, True, 0, -1, 7, 10**30, 1.5, "", "x", "1/0", "-3/4", "[X1,X2]", [], [1, "2"], {}, {"kind": "full rank"}]
+DAMAGED = ["linear", "heavy ball", "fields"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DAMAGED), st.data())
+def test_random_damage_never_crashes_and_both_paths_agree(base, data):
+    d = honest(base)
+    path = data.draw(st.sampled_from(sorted(_paths(d), key=repr)))
+    how = data.draw(st.sampled_from(["replace", "delete"]))
+    *head, last = path
+    parent = d
+    for k in head:
+        parent = parent[k]
+    if how == "delete":
+        del parent[last]
+    else:
+        parent[last] = copy.deepcopy(data.draw(st.sampled_from(JUNK)))
+    text = json.dumps(d)
+    report = verify_document(json.loads(text))  # never raises
+    try:
+        verified = census_from_json(text).verify()
+    except VerificationError as exc:
+        verified = False
+        assert exc.check == report.failure.name
+    except LieflowError:  # only an unusable document may fail otherwise
+        assert path[0] == "format_version"
+        return
+    assert verified == report.verified

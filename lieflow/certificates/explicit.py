@@ -31,7 +31,7 @@ __all__ = ["LawCertificate", "parse_law_terms", "check_law", "MAX_EXPONENT"]
 MAX_EXPONENT = 1000
 
 
-def parse_law_terms(terms, index: dict, what: str) -> dict:
+def parse_law_terms(terms, index: dict, what: str, *, check: str = "law terms") -> dict:
     """A law's exact term list as a plain polynomial (see :mod:`lieflow.certificates.plain`).
 
     Parameters
@@ -42,6 +42,8 @@ def parse_law_terms(terms, index: dict, what: str) -> dict:
         Variable name -> index.
     what : str
         How to name the law in errors (``"laws[2]"``).
+    check : str
+        The check named by a failure (the model spec's polynomials are read with this parser too).
 
     Raises
     ------
@@ -49,25 +51,25 @@ def parse_law_terms(terms, index: dict, what: str) -> dict:
         (check ``"law terms"``) for anything that is not such a list over these variables.
     """
     if not isinstance(terms, (list, tuple)):
-        fail("law terms", f"{what}: expected a list of terms, got {type(terms).__name__}")
+        fail(check, f"{what}: expected a list of terms, got {type(terms).__name__}")
     h: dict = {}
     for t, term in enumerate(terms):
         where = f"{what}[{t}]"
         if not isinstance(term, (list, tuple)) or len(term) != 2 or not isinstance(term[1], (list, tuple)):
-            fail("law terms", f"{where}: expected [coefficient, [[variable, exponent], ...]]")
+            fail(check, f"{where}: expected [coefficient, [[variable, exponent], ...]]")
         try:
             c = parse_rational(term[0], where)
         except VerificationError as exc:
-            fail("law terms", str(exc))
+            fail(check, str(exc))
         powers: dict = {}
         for factor in term[1]:
             if not isinstance(factor, (list, tuple)) or len(factor) != 2:
-                fail("law terms", f"{where}: expected [variable, exponent], got {factor!r:.60}")
+                fail(check, f"{where}: expected [variable, exponent], got {factor!r:.60}")
             name, e = factor
             if not isinstance(name, str) or name not in index:
-                fail("law terms", f"{where}: unknown variable {name!r:.60}")
+                fail(check, f"{where}: unknown variable {name!r:.60}")
             if isinstance(e, bool) or not isinstance(e, int) or not 1 <= e <= MAX_EXPONENT:
-                fail("law terms", f"{where}: exponent of {name} must be an integer in [1, {MAX_EXPONENT}], got {e!r:.60}")
+                fail(check, f"{where}: exponent of {name} must be an integer in [1, {MAX_EXPONENT}], got {e!r:.60}")
             powers[index[name]] = powers.get(index[name], 0) + e
         poly_add(h, {tuple(sorted(powers.items())): c})
     return h

@@ -29,7 +29,8 @@ law degrees         the laws respect ``degree`` / ``time_degree``; ``law_space_d
 bounds              ``0 <= laws_lower <= laws_upper``
 count proof         ``proven``, ``count_proof``, ``count_certificate``, ``laws_complete`` agree with
                     the evidence, and the named proof's own ``check`` passes
-bracket graph       well-formed nodes with their depths; its kept nodes are the kept words
+bracket graph       well-formed nodes with their depths, edges from factors to brackets; its kept
+                    nodes are the kept words
 ==================  ===============================================================================
 
 >>> from lieflow import census
@@ -203,6 +204,10 @@ def check_format(d) -> dict:
                 fail("format", f"missing key {key!r}")
             if not ok(d[key]):
                 fail("format", f"{key!r} must be {what}, got {d[key]!r:.60}")
+    if version >= 2:  # written by every lieflow 0.2 census
+        for key in ("generators", "count_certificate"):
+            if key not in d:
+                fail("format", f"missing key {key!r}")
     if "generators" in d and not (isinstance(d["generators"], list) and all(isinstance(g, str) for g in d["generators"])):
         fail("format", "'generators' must be a list of names")
     if not (d.get("count_certificate") is None or isinstance(d["count_certificate"], dict)):
@@ -458,7 +463,7 @@ def _graph(run: _Run):
     nodes, edges = g.get("nodes"), g.get("edges")
     if not isinstance(nodes, list) or not isinstance(edges, list):
         fail("bracket graph", "graph must have lists 'nodes' and 'edges'")
-    words, kept = set(), set()
+    words, kept = {}, set()
     for i, node in enumerate(nodes):
         if not isinstance(node, list) or len(node) != 4:
             fail("bracket graph", f"nodes[{i}] must be [word, depth, kept, zero]")
@@ -471,7 +476,9 @@ def _graph(run: _Run):
             fail("bracket graph", f"nodes[{i}] {word!r:.60} has depth {depth!r:.20}, not {word_leaves(tree)}")
         if not isinstance(is_kept, bool) or not (zero is None or isinstance(zero, bool)):
             fail("bracket graph", f"nodes[{i}]: kept must be a boolean and zero a boolean or null")
-        words.add(word)
+        if is_kept and zero is not False:
+            fail("bracket graph", f"nodes[{i}] {word!r:.60} is kept but not marked nonzero")
+        words[word] = tree
         if is_kept:
             kept.add(word)
     if kept != set(run.certificate.brackets):
@@ -479,6 +486,9 @@ def _graph(run: _Run):
     for i, e in enumerate(edges):
         if not isinstance(e, list) or len(e) != 2 or not all(isinstance(w, str) and w in words for w in e):
             fail("bracket graph", f"edges[{i}] must join two nodes")
+        tree = words[e[1]]
+        if isinstance(tree, str) or e[0] not in (_word(tree[0]), _word(tree[1])):
+            fail("bracket graph", f"edges[{i}] {e!r:.60} does not go from a factor to its bracket")
     return [("bracket graph", f"{len(nodes)} nodes, {len(edges)} edges; the kept nodes are the kept words")]
 
 
@@ -624,6 +634,10 @@ def _around_difference(text: str, printed: str) -> str:
         return ("..." if start else "") + x[start : k + 40] + ("..." if len(x) > k + 40 else "")
 
     return f"{cut(text)!r} but its exact terms print as {cut(printed)!r}"
+
+
+def _word(tree) -> str:
+    return tree if isinstance(tree, str) else f"[{_word(tree[0])},{_word(tree[1])}]"
 
 
 def _names(names) -> str:
