@@ -180,6 +180,7 @@ FORGERIES = [
     ("laws of a higher degree than searched", "linear", _set(("degree",), 1), "law degrees"),
     ("a kept bracket missing from the graph", "linear", _unkeep_a_node, "bracket graph"),
     ("a graph edge between unrelated brackets", "linear", _set(("graph", "edges", 0), ["X3", "[X1,X2]"]), "bracket graph"),
+    ("a bracket cut off from its factors", "linear", lambda d: d["graph"]["edges"].pop(), "bracket graph"),
     ("no count certificate at all", "linear", lambda d: d.pop("count_certificate"), "format"),
     ("an exponent of a billion", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 1), 10**9), "law terms"),
     ("a law in an unknown variable", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 0), "w"), "law terms"),

@@ -29,8 +29,8 @@ law degrees         the laws respect ``degree`` / ``time_degree``; ``law_space_d
 bounds              ``0 <= laws_lower <= laws_upper``
 count proof         ``proven``, ``count_proof``, ``count_certificate``, ``laws_complete`` agree with
                     the evidence, and the named proof's own ``check`` passes
-bracket graph       well-formed nodes with their depths, edges from factors to brackets; its kept
-                    nodes are the kept words
+bracket graph       well-formed nodes with their depths, an edge from each factor to each bracket
+                    and no other; its kept nodes are the kept words
 ==================  ===============================================================================
 
 >>> from lieflow import census
@@ -483,12 +483,17 @@ def _graph(run: _Run):
             kept.add(word)
     if kept != set(run.certificate.brackets):
         fail("bracket graph", f"its {len(kept)} kept nodes are not the {len(run.certificate.brackets)} kept words")
+    joined = set()
     for i, e in enumerate(edges):
         if not isinstance(e, list) or len(e) != 2 or not all(isinstance(w, str) and w in words for w in e):
             fail("bracket graph", f"edges[{i}] must join two nodes")
         tree = words[e[1]]
         if isinstance(tree, str) or e[0] not in (_word(tree[0]), _word(tree[1])):
             fail("bracket graph", f"edges[{i}] {e!r:.60} does not go from a factor to its bracket")
+        joined.add(tuple(e))
+    for word, tree in words.items():
+        if not isinstance(tree, str) and not {(_word(tree[0]), word), (_word(tree[1]), word)} <= joined:
+            fail("bracket graph", f"the bracket {word!r:.60} lacks an edge from one of its factors")
     return [("bracket graph", f"{len(nodes)} nodes, {len(edges)} edges; the kept nodes are the kept words")]
 
 
