@@ -172,5 +172,6 @@ class LawCertificate:
         grads = [check_law(h, fields, point, n, f"laws[{i}]") for i, h in enumerate(self.parse(variables))]
         k = rank(grads)
         if k != len(grads):
-            fail("law independence", f"the gradients of the {len(grads)} laws have rank {k} at the certificate point")
+            fail("law independence", f"the gradients of the {len(grads)} laws are not shown independent at the "
+                 f"certificate point (rank {k} modulo each of the verifier's primes)")
         return k

@@ -117,6 +117,11 @@ class RankCertificate:
         field_of : callable, optional
             Memoized ``word -> plain field``; by default one is made from ``fields``.
 
+    Returns
+    -------
+    int
+        The rank over QQ, which is then ``len(brackets)``.
+
         Raises
         ------
         VerificationError
@@ -135,7 +140,8 @@ class RankCertificate:
             rows.append(field_value(X, self.point, ambient_dim))
         r = rank(rows)
         if r != len(self.brackets):
-            fail("lie rank", f"the {len(self.brackets)} kept brackets have rank {r} at the certificate point")
+            fail("lie rank", f"the {len(self.brackets)} kept brackets are not shown independent at the certificate "
+                 f"point (rank {r} modulo each of the verifier's primes)")
         return r
 
 
