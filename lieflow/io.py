@@ -249,6 +249,15 @@ def load_document(text) -> dict:
     ------
     BadArgumentError
         if ``text`` is not JSON, or not a lieflow census of a format this version reads.
+
+    Examples
+    --------
+    >>> load_document('{"format_version": 2, "laws": []}')["laws"]
+    []
+    >>> load_document("[]")
+    Traceback (most recent call last):
+    ...
+    lieflow.errors.BadArgumentError: text: is not a lieflow census (format_version one of [1, 2]), got '[]'
     """
     try:
         d = json.loads(text)

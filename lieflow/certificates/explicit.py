@@ -49,6 +49,11 @@ def parse_law_terms(terms, index: dict, what: str, *, check: str = "law terms") 
     ------
     VerificationError
         (check ``"law terms"``) for anything that is not such a list over these variables.
+
+    Examples
+    --------
+    >>> parse_law_terms([["1", [["x", 2]]], ["-1/2", [["y", 1], ["x", 1]]]], {"x": 0, "y": 1}, "laws[0]")
+    {((0, 2),): 1, ((0, 1), (1, 1)): Fraction(-1, 2)}
     """
     if not isinstance(terms, (list, tuple)):
         fail(check, f"{what}: expected a list of terms, got {type(terms).__name__}")
@@ -71,7 +76,7 @@ def parse_law_terms(terms, index: dict, what: str, *, check: str = "law terms") 
             if isinstance(e, bool) or not isinstance(e, int) or not 1 <= e <= MAX_EXPONENT:
                 fail(check, f"{where}: exponent of {name} must be an integer in [1, {MAX_EXPONENT}], got {e!r:.60}")
             powers[index[name]] = powers.get(index[name], 0) + e
-        poly_add(h, {tuple(sorted(powers.items())): c})
+        poly_add(h, {tuple(sorted(powers.items())): c.numerator if c.denominator == 1 else c})
     return h
 
 
@@ -108,6 +113,12 @@ def check_law(h: dict, fields: dict, point, n: int, what: str) -> list:
     ------
     VerificationError
         (check ``"explicit laws"``) if a generator does not annihilate ``h``.
+
+    Examples
+    --------
+    >>> rotation = {"X1": {0: {((1, 1),): 1}, 1: {((0, 1),): -1}}}       # y d/dx - x d/dy
+    >>> check_law({((0, 2),): 1, ((1, 2),): 1}, rotation, (3, 4), 2, "laws[0]")
+    [6, 8]
     """
     grad = {j: poly_diff(h, j) for j in poly_variables(h)}
     for name, X in fields.items():

@@ -84,7 +84,11 @@ def mono_mul(a: tuple, b: tuple) -> tuple:
 
 
 def poly_add(acc: dict, p: dict, scale=1) -> dict:
-    """``acc += scale * p`` in place (zero coefficients are dropped); returns ``acc``."""
+    """``acc += scale * p`` in place (zero coefficients are dropped); returns ``acc``.
+
+    >>> poly_add({((0, 1),): 1, (): 2}, {((0, 1),): 1}, -1)
+    {(): 2}
+    """
     for m, c in p.items():
         c = acc.get(m, 0) + scale * c
         if c:
@@ -95,7 +99,11 @@ def poly_add(acc: dict, p: dict, scale=1) -> dict:
 
 
 def poly_mul(p: dict, q: dict) -> dict:
-    """The product of two polynomials."""
+    """The product of two polynomials.
+
+    >>> poly_mul({((0, 1),): 1, (): 1}, {((0, 1),): 1, (): -1})      # (x + 1)(x - 1)
+    {((0, 2),): 1, (): -1}
+    """
     out: dict = {}
     for m1, c1 in p.items():
         for m2, c2 in q.items():
@@ -125,17 +133,34 @@ def poly_diff(p: dict, j: int) -> dict:
 
 
 def poly_variables(p: dict) -> set:
-    """The indices of the variables that occur in ``p``."""
+    """The indices of the variables that occur in ``p``.
+
+    >>> sorted(poly_variables({((0, 2), (3, 1)): 1, ((1, 1),): 5}))
+    [0, 1, 3]
+    """
     return {i for m in p for i, _ in m}
 
 
 def poly_degree(p: dict, variables=None) -> int:
-    """Total degree (in ``variables`` only, when given; 0 for the zero polynomial)."""
+    """Total degree (in ``variables`` only, when given; 0 for the zero polynomial).
+
+    >>> poly_degree({((0, 2), (3, 1)): 1}), poly_degree({((0, 2), (3, 1)): 1}, {3})
+    (3, 1)
+    """
     return max((sum(e for i, e in m if variables is None or i in variables) for m in p), default=0)
 
 
 def poly_value(p: dict, point) -> Fraction:
-    """The value of ``p`` at a rational point (a sequence indexed like the variables)."""
+    """The value of ``p`` at a rational point (a sequence indexed like the variables).
+
+    >>> poly_value({((0, 2),): 3, ((1, -1),): 1}, [2, 4])                # 3x**2 + 1/y
+    Fraction(49, 4)
+
+    Raises
+    ------
+    VerificationError
+        if a variable with a negative exponent is 0 at the point.
+    """
     total = 0
     for m, c in p.items():
         term = c
@@ -150,8 +175,17 @@ def poly_value(p: dict, point) -> Fraction:
 def poly_from_sympy(expr, index: dict, what: str) -> dict:
     """A polynomial with rational coefficients given as a sympy expression, in this form.
 
-    ``index`` maps sympy symbols to variable indices.  Anything else (a symbol not in ``index``,
-    an irrational coefficient, a non-polynomial term) raises :class:`VerificationError`.
+    ``index`` maps sympy symbols to variable indices.
+
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> sorted(poly_from_sympy(x * (y - sympy.Rational(1, 2)), {x: 0, y: 1}, "X1").items())
+    [(((0, 1),), Fraction(-1, 2)), (((0, 1), (1, 1)), 1)]
+
+    Raises
+    ------
+    VerificationError
+        for a symbol not in ``index``, an irrational coefficient or a non-polynomial term.
     """
     import sympy
 
@@ -179,7 +213,11 @@ def poly_from_sympy(expr, index: dict, what: str) -> dict:
 
 
 def field_value(X: dict, point, n: int) -> list:
-    """The values of a field's ``n`` components at ``point``."""
+    """The values of a field's ``n`` components at ``point``.
+
+    >>> field_value({1: {((0, 1),): 2}}, [3, 5], 2)                      # 2x d/dy at (3, 5)
+    [0, 6]
+    """
     return [poly_value(X[k], point) if k in X else 0 for k in range(n)]
 
 
@@ -187,6 +225,9 @@ def bracket(A: dict, B: dict) -> dict:
     """The Lie bracket by the textbook formula ``[A, B]^k = Σ_j A^j ∂_j B^k − B^j ∂_j A^k``.
 
     Terms whose derivative vanishes (``B^k`` free of ``x_j``) are skipped; nothing else is clever.
+
+    >>> bracket({0: {(): 1}}, {1: {((0, 2),): 1}})                         # [d/dx, x**2 d/dy]
+    {1: {((0, 1),): 2}}
     """
     out: dict = {}
     for k in set(A) | set(B):
@@ -271,6 +312,12 @@ def parse_rational(text, what: str) -> Fraction:
     Traceback (most recent call last):
     ...
     lieflow.errors.VerificationError: point[0]: '1/0' has a zero denominator
+
+    Raises
+    ------
+    VerificationError
+        for anything but a ``"p/q"`` or ``"p"`` string of at most :data:`MAX_DIGITS` digits each
+        with ``q > 0``.
     """
     if not isinstance(text, str):
         raise VerificationError(f"{what}: expected a rational as a 'p/q' string, got {_short(text)}")
@@ -295,6 +342,11 @@ def parse_word(word, names, what: str = "bracket word"):
     Traceback (most recent call last):
     ...
     lieflow.errors.VerificationError: bracket word: '[X1,X9]' names an unknown generator 'X9'
+
+    Raises
+    ------
+    VerificationError
+        for a malformed word, an unknown name, or a word longer or deeper than the verifier accepts.
     """
     if not isinstance(word, str) or not word:
         raise VerificationError(f"{what}: expected a non-empty string, got {_short(word)}")
@@ -337,7 +389,11 @@ def parse_word(word, names, what: str = "bracket word"):
 
 
 def word_leaves(tree) -> int:
-    """Number of generators in a parsed word (its depth in the closure's graph)."""
+    """Number of generators in a parsed word (its depth in the closure's graph).
+
+    >>> word_leaves(("X1", ("X2", "X1")))
+    3
+    """
     return 1 if isinstance(tree, str) else word_leaves(tree[0]) + word_leaves(tree[1])
 
 

@@ -151,7 +151,13 @@ def bracket_memo(fields: dict):
     Raises
     ------
     VerificationError
-        (from the parser) for a malformed word or an unknown generator name.
+        (from the parser, when called) for a malformed word or an unknown generator name.
+
+    Examples
+    --------
+    >>> field_of = bracket_memo({"X1": {0: {(): 1}}, "X2": {1: {((0, 2),): 1}}})
+    >>> field_of("[X1,[X1,X2]]")
+    {1: {(): 2}}
     """
     memo: dict = {}
     names = set(fields)

@@ -240,6 +240,13 @@ def rebuild_system(d: dict):
     ------
     VerificationError
         (check ``"model spec"``) if the spec is too large or the system cannot be rebuilt.
+
+    Examples
+    --------
+    >>> from lieflow import census
+    >>> from lieflow.models import custom
+    >>> rebuild_system(census(custom(["x*y"])).to_dict()).generator_names
+    ('X1',)
     """
     from ..io import _system_from_doc
 
@@ -254,7 +261,12 @@ def rebuild_system(d: dict):
 
 
 def lieflow_poly(ring, h: dict):
-    """A plain polynomial (non-negative exponents) as a :class:`lieflow.algebra.Poly` over ``ring``."""
+    """A plain polynomial (non-negative exponents) as a :class:`lieflow.algebra.Poly` over ``ring``.
+
+    >>> from lieflow.algebra import PolyRing
+    >>> lieflow_poly(PolyRing.get(("x", "y")), {((0, 2),): 1, ((1, 1),): -3})
+    Poly(x**2 - 3*y)
+    """
     from ..algebra import Poly
 
     return Poly(ring, {tuple(v for v, e in m for _ in range(e)): c for m, c in h.items()})
