@@ -182,7 +182,7 @@ FORGERIES = [
     ("an exponent of a billion", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 1), 10**9), "law terms"),
     ("a law in an unknown variable", "relu+bias", _set(("law_terms", 0, 0, 1, 0, 0), "w"), "law terms"),
     ("an unknown model kind", "linear", _set(("model_spec", "kind"), "banana"), "model spec"),
-    ("a model too large to rebuild", "linear", _set(("model_spec", "widths"), [100_000, 100_000]), "model spec"),
+    ("a model too large to rebuild", "linear", _set(("model_spec", "widths"), [150, 150]), "model spec"),
     # a metric
     ("call a mirror flow Euclidean", "mirror", _set(("metric",), "euclidean"), "metric"),
     ("drop the mirror from the model spec", "mirror", _set(("model_spec", "metric"), None), "metric"),
