@@ -23,6 +23,7 @@ from lieflow.models import attention, conv, custom, icnn, linear, nmf, relu, res
 HONEST = {
     "linear": (lambda: linear([2, 2, 2]), {}),
     "deep linear": (lambda: linear([2, 2, 2, 1]), {}),
+    "relu": (lambda: relu([2, 3, 1]), {}),
     "relu+bias": (lambda: relu([2, 2, 2], bias=True), {}),
     "nmf": (lambda: nmf([2, 2, 2]), {}),
     "icnn": (lambda: icnn([1, 2, 2], bias=True), {}),
@@ -30,7 +31,9 @@ HONEST = {
     "matrix metric": (lambda: custom(["x*y", "y*z"], params="x,y,z", metric=[[1, 0, 0], [0, "x", 0], [0, 0, 1]]), {}),
     "conv": (lambda: conv(1, 2, 1, 2, 2), {}),
     "attention": (lambda: attention(1, 2, heads=2), {}),
+    "attention, shared softmax": (lambda: attention(1, 2, heads=2, share_softmax=True), {}),
     "resnet": (lambda: resnet(1, blocks=2), {}),
+    "resnet relu": (lambda: resnet((2, 1), blocks=2, activation="relu"), {}),
     "custom": (lambda: custom(["x*y*z", "x - y"]), {}),
     "one generator": (lambda: custom(["x*y*z"]), {"degree": 1}),
     "open": (lambda: custom(["x*y", "x*z"]), {"degree": 1}),
