@@ -2,8 +2,8 @@
 
 >>> from lieflow.models import relu
 >>> c = census(relu([2, 2, 1]))
->>> c.laws_lower, c.laws_upper, c.proven
-(2, 2, True)
+>>> c.laws_lower, c.laws_upper, c.proven, c.count_proof, c.laws_complete
+(2, 2, True, 'explicit laws', True)
 >>> print(c.laws[0])
 u1_1_1**2 + u1_2_1**2 - u2_1_1**2
 >>> c.verify()
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import networkx as nx
 import sympy
 
-from .algebra import DEFAULT_PRIME, Poly, rank_qq, rational_str
+from .algebra import DEFAULT_PRIME, Poly
+from .certificates import CountProof, Facts, RankCertificate, choose_count_proof
 from .closure import ClosureResult, closure, random_point
 from .dynamics import System, make_system
 from .errors import BadArgumentError, LimitExceededError, VerificationError
@@ -27,6 +27,10 @@ from .laws import independent_laws
 from .models.base import Model
 
 __all__ = ["census", "Census", "Law", "Certificate"]
+
+#: The rank certificate (kept bracket words, point, prime, seed): see
+#: :class:`lieflow.certificates.RankCertificate`.
+Certificate = RankCertificate
 
 
 @dataclass(frozen=True)
@@ -71,28 +75,6 @@ class Law:
 
 
 @dataclass(frozen=True)
-class Certificate:
-    """What a census's proof rests on.
-
-    ``point`` is an integer point; the kept bracket ``brackets`` evaluated there have rank
-    ``len(brackets)`` (checked modulo ``prime`` and, by :meth:`Census.verify`, over QQ).
-    """
-
-    point: tuple
-    prime: int
-    brackets: tuple
-    seed: int | None
-
-    def to_dict(self) -> dict:
-        return {
-            "point": [rational_str(x) for x in self.point],
-            "prime": self.prime,
-            "brackets": list(self.brackets),
-            "seed": self.seed,
-        }
-
-
-@dataclass(frozen=True)
 class Census:
     """The result of :func:`census`: bounds on the number of laws, the laws, and the evidence.
 
@@ -108,18 +90,24 @@ class Census:
     laws_lower : int
         Number of independent explicit laws, each verified exactly.
     proven : bool
-        ``laws_lower == laws_upper``: the count is proven *and* every law is written out.
-    count_exact : str or None
-        Why ``laws_upper`` is the exact number of laws, when that is known even without explicit
-        laws for all of them: ``"explicit laws"`` (``proven``), ``"full rank"`` (the Lie algebra
-        fills the space: no law), or ``"one generator"`` (a single nonzero field spans its own
-        Lie algebra, so its generic rank is 1 and there are exactly ``D - 1`` local laws by the
-        flow-box theorem, polynomial or not).  ``None`` when only the bounds are known.
+        The count is proven: ``#laws == laws_upper``, by the certificate ``count_certificate``,
+        which :meth:`verify` re-checks.
+    count_proof : str or None
+        Which proof (see :mod:`lieflow.certificates.counts`): ``"explicit laws"`` (independent
+        explicit laws meet the upper bound), ``"one generator"`` (a single nonzero field spans its
+        own Lie algebra: generic rank 1, exactly ``D - 1`` local laws by the flow-box theorem,
+        polynomial or not), ``"full rank"`` (the Lie algebra fills the space: no law),
+        ``"involutive closure"``; ``None`` when only the bounds are proven.
+    laws_complete : bool
+        ``laws_lower == laws_upper``: every independent law is written out in ``laws``.
     laws : tuple of Law
         The independent explicit laws.
     law_space_dim : int
         Dimension of the space of polynomial laws searched (products of laws count there).
-    certificate : Certificate
+    certificate : RankCertificate
+        The kept bracket words and the point where they are independent (the upper bound).
+    count_certificate : CountProof or None
+        The proof of the count (its ``kind`` is ``count_proof``).
     graph : networkx.DiGraph
         Every bracket computed (see :mod:`lieflow.closure`).
     closure_reason : str
@@ -138,12 +126,16 @@ class Census:
     certificate: Certificate
     graph: nx.DiGraph = field(compare=False)
     closure_reason: str = "closed"
-    count_exact: str | None = None
+    count_proof: str | None = None
+    laws_complete: bool = False
+    count_certificate: CountProof | None = None
     degree: int = 2
     time_degree: int | None = None
     seconds: float = 0.0
     timings: dict = field(default_factory=dict, compare=False)
     stats: dict = field(default_factory=dict, compare=False)
+    #: The JSON text a loaded census came from (``verify`` re-checks it too); None if computed.
+    source: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def model(self) -> Model:
@@ -155,13 +147,15 @@ class Census:
 
     # -- re-verification -------------------------------------------------------------------
     def verify(self) -> bool:
-        """Re-check the census from scratch with a deliberately simple, independent routine.
+        """Re-check the census from scratch, trusting nothing but its model spec.
 
-        The generators are rebuilt with plain sympy from the model (not from the fast path),
-        each kept bracket word is recomputed by the textbook formula and evaluated at the
-        certificate point, their rank is computed over QQ by plain Gaussian elimination, every
-        law is checked to be annihilated by every generator, and the laws' gradients at the point
-        are checked to be independent.
+        The census is written out as its JSON document and handed to the independent verifier
+        (:func:`lieflow.certificates.verify_document`): the system is rebuilt from the model
+        spec, the generators again with plain sympy, and every stored number is compared with
+        what the rebuild gives — dimension, parameters, flow, metric, generators, the rank of the
+        kept brackets over QQ, each law's exact terms (annihilated by every generator, gradients
+        independent), their printed form, and the proof of the count.  A census loaded with
+        :func:`lieflow.census_from_json` has its source text checked first.
 
         Returns
         -------
@@ -170,9 +164,17 @@ class Census:
         Raises
         ------
         VerificationError
-            naming the first check that failed.
+            naming the first check that failed (also in ``exc.check``).
+
+        Examples
+        --------
+        >>> from lieflow.models import custom
+        >>> census(custom(["x*y"])).verify()
+        True
         """
-        return _verify(self)
+        from .certificates import verify_census
+
+        return verify_census(self)
 
     # -- output ----------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -344,6 +346,7 @@ def census(
 
     upper = D - res.rank
     lower = len(chosen)
+    proof = choose_count_proof(Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower))
     if lower > upper:
         raise VerificationError(
             f"{lower} independent laws but the Lie algebra has rank {res.rank} in dimension {D}"
@@ -361,119 +364,18 @@ def census(
         lie_rank=res.rank,
         laws_upper=upper,
         laws_lower=lower,
-        proven=lower == upper,
+        proven=proof is not None,
         laws=laws,
         law_space_dim=len(found),
-        certificate=Certificate(res.point, res.prime, res.kept_words, cert_seed),
+        certificate=RankCertificate(res.point, res.prime, res.kept_words, cert_seed),
         graph=res.graph,
         closure_reason=res.reason,
-        count_exact=_count_exact(system, D, res.rank, lower, upper),
+        count_proof=None if proof is None else proof.kind,
+        laws_complete=lower == upper,
+        count_certificate=proof,
         degree=degree,
         time_degree=time_degree,
         seconds=time.perf_counter() - t_start,
         timings={"laws": t_laws, "closure": t_closure},
         stats=stats,
     )
-
-
-def _count_exact(system, D: int, rank: int, lower: int, upper: int):
-    """Why ``D - rank`` is the exact number of laws, or None (see :attr:`Census.count_exact`)."""
-    if rank == D:
-        return "full rank"
-    if lower == upper:
-        return "explicit laws"
-    if len(system.generators) == 1 and rank == 1:
-        return "one generator"
-    return None
-
-
-# -- independent verification ---------------------------------------------------------------
-
-
-def _parse_word(word: str):
-    """``"[X1,[X2,X3]]"`` -> ("X1", ("X2", "X3")); plain names stay strings."""
-    pos = 0
-
-    def parse():
-        nonlocal pos
-        if word[pos] == "[":
-            pos += 1
-            a = parse()
-            if word[pos] != ",":
-                raise VerificationError(f"malformed bracket word {word!r}")
-            pos += 1
-            b = parse()
-            if word[pos] != "]":
-                raise VerificationError(f"malformed bracket word {word!r}")
-            pos += 1
-            return (a, b)
-        start = pos
-        while pos < len(word) and word[pos] not in ",]":
-            pos += 1
-        return word[start:pos]
-
-    tree = parse()
-    if pos != len(word):
-        raise VerificationError(f"malformed bracket word {word!r}")
-    return tree
-
-
-def _verify(c: Census) -> bool:
-    system = c.system
-    syms = system.ring.sympy_symbols()
-    n = len(syms)
-    gens = system.generator_exprs()
-    if len(gens) != len(system.generator_names):
-        raise VerificationError("the independent rebuild found a different number of generators")
-    fields = dict(zip(system.generator_names, gens))
-    memo: dict = {}
-
-    def field_of(tree):
-        if isinstance(tree, str):
-            if tree not in fields:
-                raise VerificationError(f"unknown generator {tree!r} in certificate")
-            return fields[tree]
-        if tree in memo:
-            return memo[tree]
-        A, B = field_of(tree[0]), field_of(tree[1])
-        out = []
-        for k in range(n):
-            # textbook formula: [A, B]^k = sum_j A^j d_j B^k - B^j d_j A^k (skipping zero terms)
-            fa, fb = A[k].free_symbols, B[k].free_symbols
-            e = sum(A[j] * sympy.diff(B[k], syms[j]) for j in range(n) if A[j] != 0 and syms[j] in fb)
-            e -= sum(B[j] * sympy.diff(A[k], syms[j]) for j in range(n) if B[j] != 0 and syms[j] in fa)
-            out.append(sympy.expand(e))
-        memo[tree] = sympy.Matrix(out)
-        return memo[tree]
-
-    subs = {s: sympy.Rational(int(Fraction(x).numerator), int(Fraction(x).denominator)) for s, x in zip(syms, c.certificate.point)}
-    rows = []
-    for w in c.certificate.brackets:
-        vals = [sympy.Rational(v.xreplace(subs)) for v in field_of(_parse_word(w))]
-        rows.append([Fraction(int(v.p), int(v.q)) for v in vals])
-    r = rank_qq(rows) if rows else 0
-    if r != len(c.certificate.brackets) or r != c.lie_rank:
-        raise VerificationError(
-            f"kept brackets have rank {r} at the certificate point; the census claims {c.lie_rank}"
-        )
-    if c.laws_upper != c.ambient_dim - c.lie_rank:
-        raise VerificationError("laws_upper is not ambient_dim - lie_rank")
-    grads = []
-    for law in c.laws:
-        h = law.expr
-        dh = [sympy.diff(h, s) for s in syms]
-        for name, X in fields.items():
-            if sympy.expand(sum(a * b for a, b in zip(dh, X) if a != 0 and b != 0)) != 0:
-                raise VerificationError(f"law {law} is not annihilated by generator {name}")
-        vals = [sympy.Rational(d.xreplace(subs)) for d in dh]
-        grads.append([Fraction(int(v.p), int(v.q)) for v in vals])
-    k = rank_qq(grads) if grads else 0
-    if k != len(c.laws) or k != c.laws_lower:
-        raise VerificationError(f"the laws' gradients have rank {k}; the census claims {c.laws_lower}")
-    if c.laws_lower > c.laws_upper:
-        raise VerificationError("more independent laws than the upper bound allows")
-    if c.proven != (c.laws_lower == c.laws_upper):
-        raise VerificationError("'proven' does not match the bounds")
-    if c.count_exact != _count_exact(system, c.ambient_dim, r, c.laws_lower, c.laws_upper):
-        raise VerificationError(f"count_exact={c.count_exact!r} is not justified")
-    return True

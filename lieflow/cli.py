@@ -1,11 +1,13 @@
 """The ``lieflow`` command line (DESIGN §6).
 
 Exit status: 0 on success, 2 on bad usage (one line naming the bad argument), 1 on other errors.
+``lieflow verify FILE``: 0 verified, 1 not verified (naming the first failed check), 2 unusable file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 
@@ -80,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
     _add_limit_argument(c)
+    v = sub.add_parser("verify", help="re-check a saved census (JSON) against its rebuilt model")
+    v.add_argument("file", metavar="FILE", help="a census saved with --format json ('-' reads stdin)")
+    v.add_argument("--format", choices=("text", "json"), default="text",
+                   help="one line per check and a summary (text), or a JSON report")
+    _add_limit_argument(v)
     try:
         from .numerics.cli import add_drift_arguments
     except ImportError:
@@ -225,18 +232,47 @@ def _census(args) -> int:
     return 0
 
 
+def _verify(args) -> int:
+    """``lieflow verify FILE``: exit 0 verified, 1 not verified (the first failed check is named),
+    2 unusable file (unreadable, not JSON, not a lieflow census)."""
+    from .certificates import verify_json
+
+    try:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadArgumentError("FILE", args.file, f"cannot be read ({type(exc).__name__}: {exc})") from None
+    try:
+        report = verify_json(text)
+    except BadArgumentError as exc:
+        raise BadArgumentError("FILE", args.file, f"is unusable ({exc.reason})") from None
+    if args.format == "json":
+        print(json.dumps({"file": args.file, **report.to_dict()}))
+    else:
+        print(report.to_text())
+    if report.verified:
+        return 0
+    print(f"lieflow: not verified: {args.file}: {report.summary()[len('NOT VERIFIED: '):]}", file=sys.stderr)
+    return 1
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required (census or drift); see lieflow --help")
+            raise UsageError("a command is required (census, verify or drift); see lieflow --help")
         from .limits import override
 
         with override(**dict(args.limit)):
             if args.command == "census":
                 return _census(args)
+            if args.command == "verify":
+                return _verify(args)
             from .numerics.cli import run_drift
 
             return run_drift(args)

@@ -5,12 +5,17 @@ strings sympy can parse (written with ``t``), and ``law_terms`` as exact term li
 ``[[coefficient, [[name, exponent], ...]], ...]`` over ``variables`` which :func:`census_from_json`
 reads back without evaluating any code.
 
+Format 2 (lieflow 0.2): ``proven`` means the count is proven, ``count_proof`` names the proof
+(``count_certificate`` holds it), ``laws_complete`` says every independent law is written out, and
+``generators`` lists the generator names.  Format 1 files (``count_exact``, and ``proven`` meaning
+every law is written out) still load: :func:`upgrade_document` maps them.
+
 >>> from lieflow.census import census
 >>> from lieflow.models import linear
 >>> c = census(linear([1, 2, 1]))
 >>> d = census_from_json(census_to_json(c))
->>> (d.laws_lower, d.proven, [str(h) for h in d.laws] == [str(h) for h in c.laws])
-(3, True, True)
+>>> (d.laws_lower, d.proven, d.count_proof, [str(h) for h in d.laws] == [str(h) for h in c.laws])
+(3, True, 'explicit laws', True)
 """
 
 from __future__ import annotations
@@ -27,9 +32,20 @@ from .algebra import Poly, PolyRing, rational_str, to_rational
 from .algebra.parse import check_name
 from .errors import BadArgumentError, LieflowError
 
-__all__ = ["census_to_dict", "census_to_json", "census_from_json", "census_to_text", "census_to_latex"]
+__all__ = [
+    "census_to_dict",
+    "census_to_json",
+    "census_from_json",
+    "census_to_text",
+    "census_to_latex",
+    "upgrade_document",
+    "load_document",
+    "count_status",
+]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format versions :func:`census_from_json` and ``lieflow verify`` read.
+READABLE_FORMATS = (1, 2)
 
 
 def _poly_terms(p: Poly) -> list:
@@ -73,6 +89,13 @@ def _poly_from_terms(ring: PolyRing, terms, what: str) -> Poly:
         mono = tuple(sorted(mono))
         d[mono] = d.get(mono, 0) + c
     return Poly(ring, d)
+
+
+def _index(value, size: int, what: str) -> int:
+    """A JSON integer that must be an index below ``size``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
+        raise BadArgumentError(what, value, f"must be an integer index in [0, {size})")
+    return value
 
 
 def _short(value, n: int = 60):
@@ -230,7 +253,14 @@ def _fields_system_from_spec(spec: dict, flow: str):
     name = spec.get("name")
     if name is not None and not isinstance(name, str):
         raise BadArgumentError("model_spec.name", _short(name), "expected a string")
-    return from_fields(fields, params, names=None if names is None else _list(names, "model_spec.names"), name=name, flow=flow)
+    system = from_fields(fields, params, names=None if names is None else _list(names, "model_spec.names"), name=name, flow=flow)
+    if spec.get("widths") or spec.get("options"):  # e.g. softmax_cross_entropy(n, m): keep its shape
+        from dataclasses import replace
+
+        widths = tuple(_int(w, "model_spec.widths", 1) for w in _list(spec.get("widths") or [], "model_spec.widths", "max_params"))
+        model = replace(system.model, widths=widths, options=dict(_dict(spec.get("options") or {}, "model_spec.options")))
+        system = replace(system, model=model)
+    return system
 
 
 def _model_from_spec(spec: dict):
@@ -282,10 +312,20 @@ def _model_from_spec(spec: dict):
     raise BadArgumentError("model_spec.kind", _short(kind), "unknown model kind in JSON")
 
 
+def _input_keys(system) -> dict:
+    """The normalized input of a census (DESIGN §6 keys, ``tau``/``alpha``, generator names)."""
+    d = system.describe()
+    for k in ("tau", "alpha"):
+        if getattr(system, k, None) is not None:
+            d[k] = rational_str(getattr(system, k))
+    d["generators"] = list(system.generator_names)
+    return d
+
+
 def census_to_dict(c) -> dict:
     """The census as a JSON-ready dict (keys of DESIGN §6 and more)."""
     s = c.system
-    d = s.describe()
+    d = _input_keys(s)
     d.update(
         {
             "ambient_dim": c.ambient_dim,
@@ -293,7 +333,9 @@ def census_to_dict(c) -> dict:
             "laws_upper": c.laws_upper,
             "laws_lower": c.laws_lower,
             "proven": c.proven,
-            "count_exact": c.count_exact,
+            "count_proof": c.count_proof,
+            "laws_complete": c.laws_complete,
+            "count_certificate": None if c.count_certificate is None else c.count_certificate.to_dict(),
             "parameters": list(s.ring.symbols),
             "laws": [str(law) for law in c.laws],
             "law_terms": [_poly_terms(law.poly) for law in c.laws],
@@ -313,9 +355,6 @@ def census_to_dict(c) -> dict:
             "format_version": FORMAT_VERSION,
         }
     )
-    for k in ("tau", "alpha"):
-        if getattr(s, k, None) is not None:
-            d[k] = rational_str(getattr(s, k))
     return d
 
 
@@ -324,28 +363,45 @@ def census_to_json(c, *, indent: int | None = 2) -> str:
     return json.dumps(census_to_dict(c), indent=indent)
 
 
-def census_from_json(text: str):
-    """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
+def upgrade_document(d: dict) -> dict:
+    """A census document in the current format: lieflow 0.1 files (format 1) are mapped.
 
-    Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
-    Every value is checked for its type, and every size (parameters, terms, exponents,
-    coefficients) against :mod:`lieflow.limits`, before anything is built.  The result can be
-    re-checked with ``.verify()``.
+    In format 1, ``count_exact`` named why the count was exact and ``proven`` meant that every law
+    was written out; now ``count_proof`` names the proof, ``proven`` means the count is proven,
+    and ``laws_complete`` says every law is written out.  Other documents are returned unchanged.
+
+    >>> old = {"format_version": 1, "proven": False, "count_exact": "one generator"}
+    >>> new = upgrade_document(old)
+    >>> new["count_proof"], new["proven"], new["laws_complete"], "count_exact" in new
+    ('one generator', True, False, False)
+    """
+    if not isinstance(d, dict) or d.get("format_version") != 1 or "count_proof" in d:
+        return d
+    d = dict(d)
+    complete = d.get("proven")
+    kind = d.pop("count_exact", None)
+    if kind is None and complete is True:  # written before count_exact existed
+        kind = "explicit laws"
+    d.update(count_proof=kind, proven=kind is not None, laws_complete=complete)
+    return d
+
+
+def load_document(text) -> dict:
+    """Parse a saved census: a JSON object of a readable format version, upgraded.
 
     Raises
     ------
     BadArgumentError
-        if the text is not such a JSON object; the message names the offending key.
-    InputTooLargeError
-        if a size in it exceeds :mod:`lieflow.limits`.
+        if ``text`` is not JSON, or not a lieflow census of a format this version reads.
 
     Examples
     --------
-    >>> census_from_json('{"format_version": 1, "flow": "gradient", '
-    ...                  '"model_spec": {"kind": "custom", "params": ["x"], "phi": [[["1/0", [["x", 1]]]]]}}')
+    >>> load_document('{"format_version": 2, "laws": []}')["laws"]
+    []
+    >>> load_document("[]")
     Traceback (most recent call last):
     ...
-    lieflow.errors.BadArgumentError: model_spec.phi: division by zero, got '1/0'
+    lieflow.errors.BadArgumentError: text: is not a lieflow census (format_version one of [1, 2]), got '[]'
     """
     if not isinstance(text, (str, bytes, bytearray)):
         raise BadArgumentError("text", _short(repr(text)), "expected the JSON text of a census")
@@ -355,113 +411,124 @@ def census_from_json(text: str):
         if isinstance(exc, LieflowError):
             raise
         raise BadArgumentError("text", _short(str(text)), "is not JSON") from None
-    if not isinstance(d, dict) or d.get("format_version") != FORMAT_VERSION:
-        raise BadArgumentError("text", _short(str(text)), f"is not a lieflow census (format {FORMAT_VERSION})")
-    try:
-        return _census_from_dict(d)
-    except KeyError as exc:
-        raise BadArgumentError("text", _short(str(text)), f"malformed census JSON: missing key {exc}") from None
-    except (TypeError, ValueError, IndexError, AttributeError) as exc:  # a safety net behind the checks
-        if isinstance(exc, LieflowError):
-            raise
+    version = d.get("format_version") if isinstance(d, dict) else None
+    if isinstance(version, bool) or version not in READABLE_FORMATS:
         raise BadArgumentError(
-            "text", _short(str(text)), f"malformed census JSON ({type(exc).__name__}: {_short(str(exc))})"
-        ) from None
+            "text", str(text)[:60], f"is not a lieflow census (format_version one of {list(READABLE_FORMATS)})"
+        )
+    return upgrade_document(d)
 
 
 def _refuse_constant(name):
     raise BadArgumentError("text", name, "NaN and Infinity are not exact values")
 
 
-def _census_from_dict(d: dict):
-    from .census import Census, Certificate, Law
+def _system_from_doc(d: dict):
+    """The system a census document describes, rebuilt from its model spec and flow options."""
     from .dynamics import make_system
 
-    spec = _dict(d["model_spec"], "model_spec")
-    flow = d["flow"]
+    spec = d["model_spec"]
     if spec.get("kind") == "custom-fields":
-        if not isinstance(flow, str):
-            raise BadArgumentError("flow", _short(flow), "expected a string")
-        system = _fields_system_from_spec(spec, flow)
-    elif flow == "gradient":
-        system = make_system(_model_from_spec(spec))
-    elif flow == "momentum":
-        model = _model_from_spec(spec)
-        damping, tau, alpha = d.get("damping"), d.get("tau"), d.get("alpha")
-        for key, val in (("damping", damping), ("tau", tau), ("alpha", alpha)):
-            if val is not None and not isinstance(val, str):
-                raise BadArgumentError(key, _short(val), "expected a string or null")
-        system = make_system(model, flow=flow, damping=damping, tau=tau, alpha=alpha)
-    else:
-        raise BadArgumentError("flow", _short(flow), "expected 'gradient' or 'momentum'")
-    if d["parameters"] != list(system.ring.symbols):
-        raise BadArgumentError("parameters", _short(d["parameters"]), "do not match the rebuilt model")
-    laws = []
-    for terms in _list(d["law_terms"], "law_terms", "max_components"):
-        p = _poly_from_terms(system.ring, terms, "law_terms")
-        laws.append(Law(p, system.time_expr(p)))
-    cert = _dict(d["certificate"], "certificate")
-    point = _list(cert["point"], "certificate.point", "max_params")
-    if len(point) != system.ring.ngens:
-        raise BadArgumentError("certificate.point", _short(point), f"expected {system.ring.ngens} coordinates")
-    for x in point:
-        if not isinstance(x, str):
-            raise BadArgumentError("certificate.point", _short(x), "coordinates are 'p/q' strings")
-    point = tuple(to_rational(x, "certificate.point") for x in point)
-    prime = _int(cert["prime"], "certificate.prime", 2)
-    names = set(system.generator_names)
-    brackets = tuple(_check_word(w, names, "certificate.brackets") for w in _list(cert["brackets"], "certificate.brackets", "max_params"))
-    seed = cert.get("seed")
-    if seed is not None:
-        seed = _int(seed, "certificate.seed", -(10**30))
-    certificate = Certificate(point, prime, brackets, seed)
+        return _fields_system_from_spec(spec, d["flow"])
+    if d["flow"] == "gradient":
+        return make_system(_model_from_spec(spec))
+    model = _model_from_spec(spec)
+    return make_system(model, flow=d["flow"], damping=d["damping"], tau=d.get("tau"), alpha=d.get("alpha"))
+
+
+def _count_certificate_from_doc(d: dict):
+    """The count proof a document names, or None (a malformed one is left to the verifier)."""
+    from .certificates import COUNT_PROOFS
+    from .errors import VerificationError
+
+    kind = d.get("count_proof")
+    if not isinstance(kind, str) or kind not in COUNT_PROOFS:
+        return None
+    try:
+        return COUNT_PROOFS[kind].from_dict(d.get("count_certificate") or {"kind": kind})
+    except VerificationError:
+        return None
+
+
+def _graph_from_doc(d: dict) -> nx.DiGraph:
+    from .certificates import fail
+
+    g = d["graph"]
+    nodes, edges = g.get("nodes"), g.get("edges")
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        fail("bracket graph", "graph must have lists 'nodes' and 'edges'")
     G = nx.DiGraph()
-    graph = _dict(d["graph"], "graph")
-    for node in _list(graph["nodes"], "graph.nodes", "max_terms"):
+    for i, node in enumerate(nodes):
         if not isinstance(node, list) or len(node) != 4 or not isinstance(node[0], str):
-            raise BadArgumentError("graph.nodes", _short(node), "a node is [word, depth, kept, zero]")
+            fail("bracket graph", f"nodes[{i}] must be [word, depth, kept, zero]")
         w, depth, kept, zero = node
-        if depth is not None:
-            _int(depth, "graph.nodes")
-        for flag in (kept, zero):
-            if flag is not None and not isinstance(flag, bool):
-                raise BadArgumentError("graph.nodes", _short(node), "kept and zero are true, false or null")
         G.add_node(w, depth=depth, kept=kept, zero=zero)
-    for e in _list(graph["edges"], "graph.edges", "max_terms"):
-        if not isinstance(e, list) or len(e) != 2 or not all(isinstance(x, str) for x in e):
-            raise BadArgumentError("graph.edges", _short(e), "an edge is [word, word]")
+    for i, e in enumerate(edges):
+        if not isinstance(e, list) or len(e) != 2 or not all(isinstance(w, str) for w in e):
+            fail("bracket graph", f"edges[{i}] must join two nodes")
         G.add_edge(*e)
-    closure = dict(_dict(d.get("closure", {}), "closure"))
+    return G
+
+
+def census_from_json(text: str):
+    """Rebuild a :class:`~lieflow.census.Census` from :func:`census_to_json` output.
+
+    Nothing is evaluated: the model is rebuilt from its spec, laws from their exact term lists.
+    Nothing is trusted either: the census keeps the text it came from, and ``.verify()``
+    re-checks that text (and the census object) against the rebuilt model.  Format 1 files
+    (lieflow 0.1) are upgraded on the way in (:func:`upgrade_document`).
+
+    Raises
+    ------
+    BadArgumentError
+        if the text is not JSON or not a lieflow census of a readable format.
+    VerificationError
+        if a part of it cannot be read (a missing key, a spec that does not rebuild, a malformed
+        law or certificate); the error names the check, as ``lieflow verify`` would.
+    """
+    from .certificates import VerificationError, verify_document
+
+    d = load_document(text)
+    try:
+        return _census_from_doc(d, text)
+    except VerificationError:  # report what the verifier would report first, in its order
+        verify_document(d).raise_for_failure()
+        raise
+
+
+def _census_from_doc(d: dict, text):
+    from .census import Census, Law
+    from .certificates import RankCertificate, parse_law_terms
+    from .certificates.verify import check_format, lieflow_poly, rebuild_system
+
+    d = check_format(d)
+    system = rebuild_system(d)
+    laws = []
+    for i, terms in enumerate(d["law_terms"]):
+        p = lieflow_poly(system.ring, parse_law_terms(terms, system.ring.index, f"laws[{i}]"))
+        laws.append(Law(p, system.time_expr(p)))
+    closure = dict(d["closure"]) if isinstance(d.get("closure"), dict) else {}
     reason = closure.pop("reason", "closed")
-    if not isinstance(reason, str):
-        raise BadArgumentError("closure.reason", _short(reason), "expected a string")
-    count_exact = d.get("count_exact")
-    if count_exact is not None and not isinstance(count_exact, str):
-        raise BadArgumentError("count_exact", _short(count_exact), "expected a string or null")
-    proven = d["proven"]
-    if not isinstance(proven, bool):
-        raise BadArgumentError("proven", _short(proven), "expected true or false")
-    time_degree = d.get("time_degree")
-    seconds = d.get("seconds", 0.0)
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
-        raise BadArgumentError("seconds", _short(seconds), "expected a number")
     return Census(
         system=system,
-        ambient_dim=_int(d["ambient_dim"], "ambient_dim", 1),
-        lie_rank=_int(d["lie_rank"], "lie_rank"),
-        laws_upper=_int(d["laws_upper"], "laws_upper"),
-        laws_lower=_int(d["laws_lower"], "laws_lower"),
-        proven=proven,
+        ambient_dim=d["ambient_dim"],
+        lie_rank=d["lie_rank"],
+        laws_upper=d["laws_upper"],
+        laws_lower=d["laws_lower"],
+        proven=d["proven"],
         laws=tuple(laws),
-        law_space_dim=_int(d.get("law_space_dim", len(laws)), "law_space_dim"),
-        certificate=certificate,
-        graph=G,
+        law_space_dim=d["law_space_dim"],
+        certificate=RankCertificate.from_dict(d["certificate"]),
+        graph=_graph_from_doc(d),
         closure_reason=reason,
-        count_exact=count_exact,
-        degree=_int(d.get("degree", 2), "degree", 1),
-        time_degree=None if time_degree is None else _int(time_degree, "time_degree"),
-        seconds=float(seconds),
+        count_proof=d["count_proof"],
+        laws_complete=d["laws_complete"],
+        count_certificate=_count_certificate_from_doc(d),
+        degree=d["degree"],
+        time_degree=d["time_degree"],
+        seconds=d["seconds"] if isinstance(d.get("seconds"), (int, float)) else 0.0,
         stats=closure,
+        source=text,
     )
 
 
@@ -478,15 +545,31 @@ def _flow_label(c) -> str:
     return f"{label}, {s.metric_name} metric"
 
 
+def count_status(c) -> str:
+    """How the count stands, in one phrase: ``"PROVEN (explicit laws): #laws = 3"`` or ``"not proven"``.
+
+    Used by the text report and the LaTeX output alike.
+
+    >>> from lieflow.census import census
+    >>> from lieflow.models import custom
+    >>> count_status(census(custom(["x*y"])))
+    'PROVEN (explicit laws): #laws = 1'
+    >>> count_status(census(custom(["x*y", "x*z"]), degree=1))
+    'not proven'
+    """
+    if not c.proven:
+        return "not proven"
+    return f"PROVEN ({c.count_proof}): #laws = {c.laws_upper}"
+
+
 def census_to_text(c) -> str:
     """A human-readable report."""
     s = c.system
-    status = "PROVEN" if c.proven else ("count exact; not every law explicit" if c.count_exact else "not proven")
     lines = [
         f"lieflow census: {s.model.name} — {_flow_label(c)}",
         f"variables ({c.ambient_dim}): {', '.join(s.ring.symbols)}",
         f"generators: {len(s.generators)};  Lie algebra rank at the certificate point: {c.lie_rank}",
-        f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  ({status})",
+        f"conservation laws: {c.laws_lower} found <= #laws <= {c.laws_upper}  {count_status(c)}",
     ]
     if "law_search_skipped" in c.stats:
         lines.append(f"explicit law search skipped: {c.stats['law_search_skipped']}")
@@ -498,10 +581,12 @@ def census_to_text(c) -> str:
         lines.append(f"independent laws (polynomial, {where}):")
         width = len(str(len(c.laws)))
         lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
-    if not c.proven and c.count_exact == "one generator":
+    missing = c.laws_upper - c.laws_lower
+    if c.proven and missing:
+        summary = getattr(c.count_certificate, "summary", "") or c.count_proof
         lines.append(
-            f"  the number of laws is exactly {c.laws_upper}: one generator spans its own Lie algebra "
-            f"(flow-box theorem); {c.laws_upper - c.laws_lower} of them are not polynomial of degree <= {c.degree}"
+            f"  the number of laws is exactly {c.laws_upper}: {summary}; {missing} of them "
+            f"{'is' if missing == 1 else 'are'} not polynomial of degree <= {c.degree}"
         )
     elif not c.proven and c.closure_reason in ("limit", "interrupted"):
         lines.append(
@@ -525,7 +610,7 @@ def census_to_text(c) -> str:
 
 def census_to_latex(c) -> str:
     """LaTeX for notebooks: the bounds and the laws in an ``align*`` environment."""
-    status = r"\text{proven}" if c.proven else r"\text{not proven}"
+    status = r"\text{" + count_status(c).replace("#", r"\#") + "}"
     head = (
         rf"\text{{{c.system.model.name}: }}{c.laws_lower} \le \#\text{{laws}} \le {c.laws_upper}"
         rf"\quad ({status},\ D = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank})"

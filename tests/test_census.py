@@ -1,6 +1,7 @@
 """Census: every closed form of DESIGN §2 reproduced and proven, checked independently."""
 
 import itertools
+import json
 from fractions import Fraction
 
 import pytest
@@ -12,7 +13,7 @@ from lieflow import census
 from lieflow.algebra import PolyRing, rank_qq
 from lieflow.errors import BadArgumentError, VerificationError
 from lieflow.laws import normalize_law, verify_law
-from lieflow.models import custom, linear, relu, weight_names, bias_names
+from lieflow.models import bias_names, custom, linear, nmf, relu, resnet, weight_names
 
 
 def _mat(names):
@@ -75,20 +76,64 @@ def test_deep_linear(widths):
 
 def test_scalar_deep_linear_has_a_non_polynomial_law():
     # one generator: its Lie algebra is 1-dimensional, so D - 1 = 7 laws; the polynomial ones
-    # (the entries above) give only 6, so the census must say "not proven", not guess
+    # (the entries above) give only 6: the count is proven, but not every law is written out
     c = census(linear([1, 2, 2, 1]), degree=3)
-    assert (c.lie_rank, c.laws_lower, c.laws_upper, c.proven) == (1, 6, 7, False)
-    # ... but the count itself is exact: one generator spans its own Lie algebra
-    assert c.count_exact == "one generator" and "the number of laws is exactly 7" in c.to_text()
+    assert (c.lie_rank, c.laws_lower, c.laws_upper) == (1, 6, 7)
+    assert c.proven and c.count_proof == "one generator" and not c.laws_complete
+    text = c.to_text()
+    assert "PROVEN (one generator): #laws = 7" in text and "the number of laws is exactly 7" in text
+    assert "1 of them is not polynomial of degree <= 3" in text
     assert c.verify()
 
 
-def test_count_exact_reasons():
-    assert census(relu([2, 2, 2])).count_exact == "explicit laws"
-    assert census(relu([2, 2, 2]), flow="momentum").count_exact == "full rank"
+def _weights(widths):
+    return sum(a * b for a, b in zip(widths, widths[1:]))
+
+
+@pytest.mark.parametrize(
+    "model, D",
+    [
+        (linear([1, 2, 3, 1]), _weights([1, 2, 3, 1])),
+        (nmf([1, 3, 1]), _weights([1, 3, 1])),
+        (resnet(1, blocks=3), 3 * 2),  # each block x -> x + x v u: one v and one u
+    ],
+)
+def test_one_scalar_output_is_proven_by_one_generator(model, D):
+    # a scalar φ gives a single field (its gradient, times the metric): its Lie algebra has
+    # generic rank 1, so exactly D - 1 laws by the flow-box theorem, polynomial or not
+    assert len(model.phi) == 1
+    c = census(model)
+    assert (c.ambient_dim, c.lie_rank, c.laws_upper) == (D, 1, D - 1)
+    assert c.proven and c.count_proof == "one generator" and c.laws_complete == (c.laws_lower == D - 1)
+    assert f"PROVEN (one generator): #laws = {D - 1}" in c.to_text()
+    assert c.verify()
+
+
+@pytest.mark.parametrize(
+    "args, count",
+    [(["linear", "1", "2", "3", "1"], 10), (["nmf", "1", "3", "1"], 5), (["resnet", "1", "1", "--blocks", "3"], 5)],
+)
+def test_cli_prints_the_proven_count(args, count, capsys):
+    from lieflow.cli import main
+
+    assert main(["census", *args]) == 0
+    out = capsys.readouterr().out
+    assert f"PROVEN (one generator): #laws = {count}" in out
+    assert main(["census", *args, "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["proven"], d["count_proof"], d["laws_upper"]) == (True, "one generator", count)
+    assert d["laws_complete"] == (d["laws_lower"] == count) and "count_exact" not in d
+
+
+def test_count_proof_kinds():
+    c = census(relu([2, 2, 2]))
+    assert (c.count_proof, c.proven, c.laws_complete) == ("explicit laws", True, True)
+    c = census(relu([2, 2, 2]), flow="momentum")
+    assert (c.count_proof, c.proven, c.laws_upper, c.laws_complete) == ("full rank", True, 0, True)
     # two generators, a non-polynomial law would leave the count open: only bounds
     c = census(custom(["x*y", "x*z"]), degree=1)
-    assert (c.laws_lower, c.laws_upper, c.count_exact) == (0, 1, None)
+    assert (c.laws_lower, c.laws_upper, c.count_proof, c.proven, c.laws_complete) == (0, 1, None, False, False)
+    assert c.count_certificate is None and c.verify()
 
 
 def _neuron_laws(widths, bias):
@@ -141,15 +186,18 @@ def test_count_invariant_under_renaming_permutation_and_seed(order, seed):
 
 
 def test_not_proven_is_reported_honestly():
-    # phi = x*y on the plane: the law x^2 - y^2 has degree 2; at degree 1 nothing is found
+    # phi = x*y on the plane: the law x^2 - y^2 has degree 2; at degree 1 nothing is found, but
+    # a single generator proves the count anyway
     c = census(custom(["x*y"]), degree=1)
-    assert (c.laws_lower, c.laws_upper, c.proven) == (0, 1, False)
-    assert "count exact; not every law explicit" in c.to_text()
+    assert (c.laws_lower, c.laws_upper, c.proven, c.laws_complete) == (0, 1, True, False)
+    assert "PROVEN (one generator): #laws = 1" in c.to_text()
+    assert "1 of them is not polynomial of degree <= 1" in c.to_text()
     c = census(custom(["x*y", "x*z"]), degree=1)
     assert (c.laws_lower, c.laws_upper, c.proven) == (0, 1, False)
-    assert "(not proven)" in c.to_text()
+    assert "0 found <= #laws <= 1  not proven" in c.to_text()
+    assert r"\text{not proven}" in c.to_latex()
     c2 = census(custom(["x*y"]), degree=2)
-    assert c2.proven and str(c2.laws[0]) == "x**2 - y**2"
+    assert c2.proven and c2.laws_complete and str(c2.laws[0]) == "x**2 - y**2"
 
 
 def test_confirm_and_full_closure():
@@ -161,16 +209,24 @@ def test_confirm_and_full_closure():
 def test_verify_catches_tampering():
     from dataclasses import replace
 
+    from lieflow.certificates import OneGenerator
+
     c = census(relu([2, 2, 2]))
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="lie rank"):
         replace(c, lie_rank=c.lie_rank + 1, laws_upper=c.laws_upper - 1).verify()
     bogus = replace(c.laws[0], poly=c.laws[0].poly + c.system.ring.gens[0])
     with pytest.raises(VerificationError, match="not annihilated"):
         replace(c, laws=(bogus,) + c.laws[1:]).verify()
-    with pytest.raises(VerificationError):
+    with pytest.raises(VerificationError, match="lie rank"):
         replace(c, certificate=replace(c.certificate, brackets=c.certificate.brackets[:-1])).verify()
-    with pytest.raises(VerificationError, match="count_exact"):
-        replace(census(custom(["x*y", "x*z"]), degree=1), count_exact="one generator").verify()
+    open_count = census(custom(["x*y", "x*z"]), degree=1)
+    with pytest.raises(VerificationError, match="count proof") as err:
+        replace(open_count, count_proof="one generator", proven=True).verify()
+    assert err.value.check == "count proof"
+    with pytest.raises(VerificationError, match="'one generator' does not hold"):
+        replace(open_count, count_proof="one generator", proven=True, count_certificate=OneGenerator()).verify()
+    with pytest.raises(VerificationError, match="laws_complete"):
+        replace(c, laws_complete=False).verify()
 
 
 @pytest.mark.parametrize(

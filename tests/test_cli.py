@@ -26,7 +26,7 @@ def test_relu_json_is_proven_with_seven_laws(capsys):
 def test_custom_phi(capsys):
     code, out, _ = run(["census", "custom", "--phi", "x1*x2*x3", "--verify"], capsys)
     assert code == 0
-    assert "2 found <= #laws <= 2  (PROVEN)" in out and "verified" in out
+    assert "2 found <= #laws <= 2  PROVEN (explicit laws)" in out and "verified" in out
 
 
 def test_latex(capsys):
@@ -81,7 +81,7 @@ def test_catalog_models_from_the_command_line(args, lower, upper, capsys):
     code, out, _ = run(["census", *args, "--format", "json"], capsys)
     d = json.loads(out)
     assert code == 0 and (d["laws_lower"], d["laws_upper"]) == (lower, upper)
-    assert d["proven"] == (lower == upper)
+    assert d["laws_complete"] == (lower == upper) and d["proven"] is True
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,8 @@ class MomentumSystem(System):
                 for (k, j), p in _momentum_matrix(self.model, self.ring, self.damping, self.tau, self.alpha).items():
                     M[k, j] = p.as_expr()
         for phi in self.model.phi_exprs:
-            grad = sympy.Matrix([sympy.diff(phi, s) for s in theta])
+            free = phi.free_symbols
+            grad = sympy.Matrix([sympy.diff(phi, s) if s in free else 0 for s in theta])
             if M is not None:
                 grad = (M * grad).applyfunc(sympy.expand)
             if any(g != 0 for g in grad):

@@ -84,7 +84,8 @@ class System:
         if self.model.metric is not None:
             P = self.model.metric.as_sympy_matrix()
         for e in self.model.phi_exprs:  # for a model declared by regions: their union, rebuilt
-            grad = sympy.Matrix([sympy.diff(e, s) for s in syms])
+            free = e.free_symbols
+            grad = sympy.Matrix([sympy.diff(e, s) if s in free else 0 for s in syms])
             if P is not None:
                 grad = (P * grad).applyfunc(sympy.expand)
             if any(grad):
