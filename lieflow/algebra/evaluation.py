@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import BadArgumentError
 from .fields import VectorField
 from .rings import DEFAULT_PRIME, Poly
 
@@ -38,6 +39,10 @@ class PointEvaluator:
 
     def _coeff(self, c) -> int:
         if type(c) is Fraction:
+            if c.denominator % self.prime == 0:
+                raise BadArgumentError(
+                    "prime", self.prime, f"divides the denominator of the coefficient {c}: no value modulo it"
+                )
             return c.numerator * pow(c.denominator, -1, self.prime) % self.prime
         return c % self.prime
 

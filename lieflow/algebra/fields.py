@@ -251,19 +251,27 @@ def gradient_field(f: Poly, name: str | None = None) -> VectorField:
     return VectorField._from_clean(f.ring, {k: d for k, d in f.gradient().items() if d}, name)
 
 
-def _bracket(X: VectorField, Y: VectorField) -> VectorField:
-    """Uncached ``DY.X - DX.Y``; differentiates only where the result can be nonzero."""
+def _bracket(X: VectorField, Y: VectorField, budget=None) -> VectorField:
+    """Uncached ``DY.X - DX.Y``; differentiates only where the result can be nonzero.
+
+    With a ``budget`` (:class:`lieflow.budget.Budget`), its ``check()`` runs once per component,
+    so a huge expansion stops at the budget's deadline or memory cap."""
     ring = X.ring
     xc = dict(X.components)
     yc = dict(Y.components)
+    check = budget.check if budget is not None else None
     # (DY.X)^k = sum_{j in supp X and vars Y^k} X^j d_j Y^k
     out: dict = {}
     for k, yk in Y.components:
+        if check is not None:
+            check()
         for j in yk.variables:
             xj = xc.get(j)
             if xj is not None:
                 _accumulate(out, k, xj, yk, j, 1)
     for k, xk in X.components:
+        if check is not None:
+            check()
         for j in xk.variables:
             yj = yc.get(j)
             if yj is not None:
@@ -322,7 +330,8 @@ class BracketCache:
         self.computed = 0
         self.hits = 0
 
-    def bracket(self, X: VectorField, Y: VectorField) -> VectorField:
+    def bracket(self, X: VectorField, Y: VectorField, *, budget=None) -> VectorField:
+        """``[X, Y]``, from the memo or expanded (checking ``budget`` along the way, if given)."""
         X._check(Y)
         key = (X, Y)
         r = self._memo.get(key)
@@ -333,8 +342,8 @@ class BracketCache:
         if r is not None:
             self.hits += 1
             return -r
+        r = _bracket(X, Y, budget)
         self.computed += 1
-        r = _bracket(X, Y)
         if self.maxsize:
             if len(self._memo) >= self.maxsize:
                 self._memo.pop(next(iter(self._memo)))

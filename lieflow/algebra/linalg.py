@@ -17,6 +17,7 @@ census certificates need.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from math import gcd, isqrt, lcm
 
@@ -29,12 +30,23 @@ _SLOT_BYTES = 10  # 80-bit slots: sums of < 2**18 products of two 31-bit residue
 
 
 def reduce_mod(v, prime: int = DEFAULT_PRIME) -> list:
-    """Reduce a vector of rationals modulo ``prime`` (raises if a denominator is divisible by it)."""
+    """Reduce a vector of rationals modulo ``prime``.
+
+    Raises
+    ------
+    BadArgumentError
+        if ``prime`` divides a denominator.
+
+    Examples
+    --------
+    >>> reduce_mod([Fraction(1, 2), -1], 7)
+    [4, 6]
+    """
     out = []
     for x in v:
         if isinstance(x, Fraction):
             if x.denominator % prime == 0:
-                raise ZeroDivisionError(f"denominator of {x} divisible by {prime}")
+                raise BadArgumentError("prime", prime, f"divides the denominator of {x}: no value modulo it")
             out.append(x.numerator * pow(x.denominator, -1, prime) % prime)
         else:
             out.append(int(x) % prime)
@@ -72,6 +84,9 @@ class ModularEchelon:
     """Incremental reduced row echelon form over GF(prime).
 
     ``add(v)`` reduces ``v`` against the rows kept so far and keeps it iff it raises the rank.
+    Vectors are sequences of length ``ncols`` or sparse mappings ``{column: entry}``; for a sparse
+    vector, :meth:`contains` (and hence ``add`` of a dependent vector) costs only the number of
+    its entries and of the columns without a pivot, not ``ncols``.
 
     The kept rows live in two blocks, each fully reduced in itself: a large *core* and a small
     *pending* block (at most about ``sqrt(2 ncols)`` rows).  Pending rows are zero in the core's
@@ -100,6 +115,8 @@ class ModularEchelon:
         # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed
         self._core = ([], [], [])
         self._pending = ([], [], [])
+        self._core_index: dict = {}  # core pivot column -> packed core row
+        self._free = None  # the columns without a pivot (cached)
 
     @property
     def rank(self) -> int:
@@ -122,12 +139,60 @@ class ModularEchelon:
                 acc += f * packed
         return self._subtract(r, acc)
 
-    def reduce(self, v) -> list:
-        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
+    def _dense(self, v) -> list:
+        """``v`` (a sequence or a sparse mapping) as a list of residues mod prime."""
+        p = self.prime
+        if isinstance(v, Mapping):
+            out = [0] * self.ncols
+            for c, x in v.items():
+                if not (isinstance(c, int) and 0 <= c < self.ncols):
+                    raise BadArgumentError("v", c, f"column index must be in 0..{self.ncols - 1}")
+                out[c] = x % p
+            return out
         if len(v) != self.ncols:
             raise BadArgumentError("v", len(v), f"vector length must be {self.ncols}")
+        return [x % p for x in v]
+
+    def contains(self, v) -> bool:
+        """Whether ``v`` is in the span of the kept rows (mod prime).
+
+        >>> E = ModularEchelon(4, 7)
+        >>> E.add({0: 1, 2: 3}), E.contains({0: 2, 2: 6}), E.contains([1, 0, 3, 1])
+        (True, True, False)
+        """
+        if not isinstance(v, Mapping):
+            return not any(self.reduce(v))
         p = self.prime
-        v = [x % p for x in v]
+        sb = _SLOT_BYTES
+        fb = int.from_bytes
+        acc = 0
+        index = self._core_index
+        for c, x in v.items():
+            packed = index.get(c)
+            if packed is not None:
+                x %= p
+                if x:
+                    acc += x * packed
+        if self._pending[0]:  # as in reduce(): clear the pending pivots after the core's
+            b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
+            for c, packed in zip(self._pending[0], self._pending[2]):
+                f = (v.get(c, 0) - (fb(b[c * sb : (c + 1) * sb], "little") if b else 0)) % p
+                if f:
+                    acc += f * packed
+        # the residue v - acc now vanishes at every pivot column; look at the others only
+        if self._free is None:
+            piv = set(self.pivots)
+            self._free = [j for j in range(self.ncols) if j not in piv]
+        b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
+        for j in self._free:
+            if (v.get(j, 0) - (fb(b[j * sb : (j + 1) * sb], "little") if b else 0)) % p:
+                return False
+        return True
+
+    def reduce(self, v) -> list:
+        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
+        v = self._dense(v)
+        p = self.prime
         acc = 0
         for c, packed in zip(self._core[0], self._core[2]):
             f = v[c]
@@ -157,10 +222,29 @@ class ModularEchelon:
 
     def add(self, v) -> bool:
         """Keep ``v`` if it is independent of the kept rows; return whether it was kept."""
-        r = self.reduce(v)
-        c0 = next((j for j, x in enumerate(r) if x), None)
-        if c0 is None:
+        if isinstance(v, Mapping) and self.contains(v):
             return False
+        r = self.reduce(v)
+        if not any(r):
+            return False
+        self.insert(r)
+        return True
+
+    def insert(self, r) -> None:
+        """Keep a nonzero residue ``r = self.reduce(v)`` (no row may have been kept since).
+
+        ``add`` is ``reduce`` then ``insert``; calling them apart lets a caller decide, between
+        the two, whether to keep the row (the rank changes only in ``insert``).
+
+        >>> E = ModularEchelon(2, 7)
+        >>> r = E.reduce([3, 1]); E.rank
+        0
+        >>> E.insert(r); E.rank, E.pivots
+        (1, [0])
+        """
+        c0 = next((j for j, x in enumerate(r) if x), None)
+        if c0 is None or len(r) != self.ncols:
+            raise BadArgumentError("r", r, "expected a nonzero residue returned by reduce()")
         p = self.prime
         inv = pow(r[c0], -1, p)
         r = [x * inv % p for x in r]
@@ -173,9 +257,9 @@ class ModularEchelon:
         piv.append(c0)
         rows.append(r)
         packed.append(self._pack(r))
+        self._free = None
         if len(piv) >= self._block:
             self._merge()
-        return True
 
     def _merge(self) -> None:
         """Clear the pending pivots from the core rows and move the pending rows into the core."""
@@ -188,6 +272,7 @@ class ModularEchelon:
         for mine, theirs in zip(self._core, self._pending):
             mine.extend(theirs)
             theirs.clear()
+        self._core_index = dict(zip(cpiv, cpacked))
 
 
 def rank_mod(rows, prime: int = DEFAULT_PRIME) -> int:
@@ -234,12 +319,13 @@ def rank_qq(rows) -> int:
     return rank
 
 
-def rref_qq(rows):
+def rref_qq(rows, *, budget=None):
     """Reduced row echelon form over QQ of sparse rows ``{col: coeff}``.
 
     Returns ``(piv_row, col_rows)``: ``piv_row`` maps each pivot column (the smallest column of its
     row) to its row (pivot coefficient 1, zero in every other pivot column); ``col_rows`` maps each
-    non-pivot column to the set of pivot columns whose row contains it.
+    non-pivot column to the set of pivot columns whose row contains it.  A ``budget``
+    (:class:`lieflow.budget.Budget`) is checked once per row.
 
     >>> piv, _ = rref_qq([{0: 2, 1: 4}, {0: 1, 2: 1}])
     >>> sorted((c, sorted(r.items())) for c, r in piv.items())
@@ -249,7 +335,10 @@ def rref_qq(rows):
     # integer, other pivot columns are zero; rows are scaled to pivot 1 only on the way out.
     piv_row: dict = {}  # pivot column -> integer row (no other pivot columns)
     col_rows: dict = {}  # column -> set of pivot columns whose row contains it (non-pivot cols)
+    check = budget.check if budget is not None else None
     for raw in rows:
+        if check is not None:
+            check()
         row = _integer_row(raw)
         if not row:
             continue
@@ -327,14 +416,15 @@ def _primitive(row: dict) -> dict:
     return row if g == 1 else {c: x // g for c, x in row.items()}
 
 
-def nullspace_qq(rows, ncols: int) -> list:
+def nullspace_qq(rows, ncols: int, *, budget=None) -> list:
     """Basis of ``{x in QQ^ncols : row . x = 0 for every row}``; rows are sparse ``{col: coeff}``.
 
     The basis is the canonical one of the reduced row echelon form with pivots chosen left to
     right: one vector per free column ``f``, with ``x_f = 1`` and zeros on the other free columns.
-    Returned vectors are sparse dicts with exact (int or Fraction) entries.
+    Returned vectors are sparse dicts with exact (int or Fraction) entries.  A ``budget`` is
+    checked once per row (see :func:`rref_qq`).
     """
-    piv_row, col_rows = rref_qq(rows)
+    piv_row, col_rows = rref_qq(rows, budget=budget)
     basis = []
     for f in range(ncols):
         if f in piv_row:
