@@ -36,6 +36,7 @@ __all__ = [
     "default_max_memory",
     "format_bytes",
     "gc_paused",
+    "process_age",
 ]
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
@@ -55,14 +56,17 @@ class BudgetExceeded(LimitExceededError):
         ``"time"`` or ``"memory"``.
     phase : str
         The phase that was running (``"law search"``, ``"closure"``, ...).
+    cause : str
+        What was reached, e.g. ``"time limit of 10 s reached"`` (the message adds the phase).
     partial : object
         What the phase had fully computed (set by the phase that re-raises it), or ``None``.
     """
 
-    def __init__(self, kind: str, phase: str, message: str, partial=None):
+    def __init__(self, kind: str, phase: str, cause: str, partial=None):
         self.kind = kind
         self.phase = phase
-        super().__init__(message, partial)
+        self.cause = cause
+        super().__init__(f"{cause} during the {phase}", partial)
 
 
 def parse_time_limit(value, name: str = "time_limit"):
@@ -177,6 +181,26 @@ def default_max_memory():
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+def process_age() -> float:
+    """Seconds since this process started (from ``/proc``; 0.0 where that is unavailable).
+
+    A command line that promises a time limit "from the start of the command" counts the
+    interpreter's start-up and imports too.
+
+    >>> 0.0 <= process_age() < 1e6
+    True
+    """
+    try:
+        with open("/proc/self/stat") as f:
+            # the fields after the command name (which may contain spaces) start after ")"
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
 def resident_memory():
     """The resident set size of this process in bytes (``/proc/self/statm``; else the peak from
     :mod:`resource`; else ``None``).
@@ -242,7 +266,7 @@ class Budget:
         self.progress = progress
         self.start = time.perf_counter() if start is None else start
         self.deadline = None if self.time_limit is None else self.start + self.time_limit
-        self._time_label = None if self.time_limit is None else f"time limit of {self.time_limit:g} s"
+        self._time_label = None if self.time_limit is None else f"time limit of {self.time_limit:g} s reached"
         self.phase_name = "idle"
         self.info: dict = {}
         self.checks = 0
@@ -264,15 +288,14 @@ class Budget:
             return
         now = time.perf_counter()
         if self.deadline is not None and now > self.deadline:
-            raise BudgetExceeded("time", self.phase_name, f"{self._time_label} reached during the {self.phase_name}")
+            raise BudgetExceeded("time", self.phase_name, self._time_label)
         if self.max_memory is not None and now >= self._next_memory:
             self._next_memory = now + MEMORY_INTERVAL
             rss = resident_memory()
             if rss is not None and rss > self.max_memory:
                 raise BudgetExceeded(
                     "memory", self.phase_name,
-                    f"memory cap of {format_bytes(self.max_memory)} reached during the {self.phase_name} "
-                    f"(resident {format_bytes(rss)})",
+                    f"memory cap of {format_bytes(self.max_memory)} reached (resident {format_bytes(rss)})",
                 )
         if self.progress is not None and now >= self._next_report:
             self._next_report = now + PROGRESS_INTERVAL
@@ -307,12 +330,12 @@ class Budget:
         now = time.perf_counter()
         if share is not None and self.deadline is not None:
             self.deadline = now + max(0.0, self.deadline - now) * share
-            self._time_label = f"its share ({self.deadline - now:.3g} s) of the {self._time_label}"
+            self._time_label = f"its share of the time limit ({self.deadline - now:.2g} s of {self.time_limit:g} s) used up"
         if time_limit is not None:
             time_limit = parse_time_limit(time_limit)
             if self.deadline is None or now + time_limit < self.deadline:
                 self.deadline = now + time_limit
-                self._time_label = f"time limit of {time_limit:g} s"
+                self._time_label = f"time limit of {time_limit:g} s reached"
         if self.progress is not None:
             self._report(now)
         try:
@@ -330,7 +353,10 @@ def gc_paused():
 
     Building millions of small acyclic objects (polynomials, fields) makes the collector run full
     passes over the whole heap again and again; lieflow creates no reference cycles worth
-    collecting while it computes, and reference counting still frees everything else.
+    collecting while it computes, and reference counting still frees everything else.  On exit,
+    the objects that piled up in the youngest generation are handed to the oldest one (through
+    ``gc.freeze()``/``gc.unfreeze()``, which move them without looking at them) so that
+    re-enabling the collector does not make it walk them all at once.
 
     >>> import gc
     >>> with gc_paused():
@@ -345,4 +371,7 @@ def gc_paused():
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:  # nobody else froze objects: move ours to the oldest generation
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()

@@ -232,6 +232,7 @@ def census(
     prime: int | None = None,
     max_memory=None,
     progress=None,
+    budget: Budget | None = None,
 ) -> Census:
     """Count the conservation laws of a model's flow, find them, and prove the count.
 
@@ -281,6 +282,10 @@ def census(
     progress : callable, optional
         Called a few times per second with a dict (``phase``, ``elapsed``, and e.g. ``rank``,
         ``brackets``), see :class:`lieflow.budget.Budget`.
+    budget : Budget, optional
+        A :class:`lieflow.budget.Budget` made by the caller (e.g. one whose clock started
+        before the model was built), used instead of ``time_limit``, ``max_memory`` and
+        ``progress``, which must then be left unset.
 
     Returns
     -------
@@ -319,12 +324,19 @@ def census(
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadArgumentError("seed", seed, "must be an integer")
     max_brackets = _check_int("max_brackets", max_brackets, 1)
-    budget = Budget(
-        time_limit=parse_time_limit(time_limit),
-        max_memory=default_max_memory() if max_memory is None else parse_memory(max_memory),
-        progress=progress,
-        start=t_start,
-    )
+    if budget is None:
+        budget = Budget(
+            time_limit=parse_time_limit(time_limit),
+            max_memory=default_max_memory() if max_memory is None else parse_memory(max_memory),
+            progress=progress,
+            start=t_start,
+        )
+    elif not isinstance(budget, Budget):
+        raise BadArgumentError("budget", budget, "expected a lieflow.budget.Budget")
+    else:
+        for name, value in (("time_limit", time_limit), ("max_memory", max_memory), ("progress", progress)):
+            if value is not None:
+                raise BadArgumentError(name, value, "give it to the Budget passed as budget= instead")
     with gc_paused():
         with budget.phase("building"):
             system = _system(model, flow, damping, tau, alpha)
@@ -389,14 +401,12 @@ class _Run:
                 )
             except BudgetExceeded as exc:
                 self.found = tuple(exc.partial or ())
-                self._stopped("law search", str(exc))
+                self._stopped("law search", exc.cause)
             except LimitExceededError as exc:  # too many unknowns: still give the closure's upper bound
                 self.skipped = str(exc)
             except KeyboardInterrupt as exc:
                 self.found = tuple(getattr(exc, "partial", ()) or ())
-                self._stopped("law search", "interrupted (KeyboardInterrupt)", interrupted=True)
-        if self.skipped is None and self.stop is not None and self.stop[0] == "law search":
-            self.skipped = f"stopped: {self.stop[1]}; {len(self.found)} laws verified before that"
+                self._stopped("law search", "KeyboardInterrupt", interrupted=True)
         self.timings["laws"] += time.perf_counter() - t0
 
     def _independent(self, point, prime) -> tuple:
@@ -404,10 +414,10 @@ class _Run:
         try:
             return independent_laws(self.found, point, prime=prime, budget=self.budget)
         except BudgetExceeded as exc:
-            self._stopped("law search", str(exc))
+            self._stopped("law search", exc.cause)
             return tuple(exc.partial or ())
         except KeyboardInterrupt as exc:
-            self._stopped("law search", "interrupted (KeyboardInterrupt)", interrupted=True)
+            self._stopped("law search", "KeyboardInterrupt", interrupted=True)
             return tuple(getattr(exc, "partial", ()) or ())
 
     def prove(self, prime: int, early_stop: bool, max_brackets) -> None:
@@ -435,7 +445,7 @@ class _Run:
 
     def _note_closure_stop(self, res) -> None:
         if res.reason == "interrupted":
-            self._stopped("closure", "interrupted (KeyboardInterrupt)", interrupted=True)
+            self._stopped("closure", "KeyboardInterrupt", interrupted=True)
         elif "stopped_by" in res.stats:
             self._stopped("closure", res.stats["stopped_by"])
 

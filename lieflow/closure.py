@@ -215,8 +215,8 @@ def closure(
         try:
             state.evaluate_generators(cap)
             reason = state.bracket_rounds(cap, max_depth)
-        except BudgetExceeded as exc:
-            reason, state.stopped = "limit", exc
+        except BudgetExceeded as exc:  # keep the cause only: the exception's frames would keep `state` alive
+            reason, state.stopped = "limit", exc.cause
         except KeyboardInterrupt:
             reason = "interrupted"
     rank = len(state.kept)
@@ -231,7 +231,7 @@ def closure(
     }
     if state.stopped is not None:
         stats["stopped_in"] = "closure"
-        stats["stopped_by"] = str(state.stopped)
+        stats["stopped_by"] = state.stopped
     return ClosureResult(
         rank=rank,
         ambient_dim=n,
@@ -262,7 +262,7 @@ class _Closure:
     def __init__(self, gens, names, point, prime, cache, budget, max_brackets):
         self.gens, self.names = gens, names
         self.ev = PointEvaluator(point, prime)
-        self.ech = ModularEchelon(gens[0].ring.ngens, prime)
+        self.ech = ModularEchelon(gens[0].ring.ngens, prime, fingerprints=True)
         self.cache = cache if cache is not None else BracketCache()
         self.budget = budget
         self.max_brackets = max_brackets
@@ -276,22 +276,21 @@ class _Closure:
     def evaluate_generators(self, cap: int) -> None:
         """Depth 1: keep the generators that raise the rank (every generator gets a node, also
         those left unevaluated when a limit is hit)."""
-        G = self.graph
-        stopped = None
         self.rounds = 1
-        for i, (w, g) in enumerate(zip(self.names, self.gens)):
-            if stopped is None and i % self.GENERATOR_BATCH == self.GENERATOR_BATCH - 1:
-                try:
+        nodes = self.graph.nodes
+        self.graph.add_nodes_from(
+            (w, {"depth": 1, "kept": False, "zero": g.is_zero, "expanded": True}) for w, g in zip(self.names, self.gens)
+        )
+        try:
+            for i, (w, g) in enumerate(zip(self.names, self.gens)):
+                if i % self.GENERATOR_BATCH == self.GENERATOR_BATCH - 1:
                     self.budget.check(rank=len(self.kept), brackets=self.evaluated)
-                except BudgetExceeded as exc:
-                    stopped = exc
-            keep = stopped is None and len(self.kept) < cap and self.ech.add(self.ev.value(g))
-            if keep:
-                self.kept.append((w, g))
-                self.new.append((w, g))
-            G.add_node(w, depth=1, kept=keep, zero=g.is_zero, expanded=True)
-        if stopped is not None:
-            raise stopped
+                if len(self.kept) < cap and self.ech.add(self.ev.value_only(g)):
+                    self.kept.append((w, g))
+                    self.new.append((w, g))
+        finally:
+            for w, _ in self.kept:
+                nodes[w]["kept"] = True
 
     def bracket_rounds(self, cap: int, max_depth):
         """Depth 2, 3, ...: bracket every newly kept field with every generator, until a round

@@ -553,13 +553,13 @@ def spanning_subset(fields, *, seed: int = 20261123, prime=None, budget=None) ->
     prime = prime_for(fields, prime)
     n = fields[0].ring.ngens
     ev = PointEvaluator(random_point(n, seed, prime=prime), prime)
-    ech = ModularEchelon(n, prime)
+    ech = ModularEchelon(n, prime, fingerprints=True)
     out = []
     for X in fields:
         check()
         if ech.rank >= n:
             break
-        if ech.add(ev.value(X)):
+        if ech.add(ev.value_only(X)):
             out.append(X)
     return out
 

@@ -99,6 +99,35 @@ class PointEvaluator:
             self._eval(X)
         return self._jacobians[X]
 
+    def value_only(self, X: VectorField) -> dict:
+        """Sparse value ``{k: X^k(p)}`` modulo the prime, without the Jacobian and uncached
+        (for a single pass over many fields; counted in ``evaluations``).
+
+        >>> from lieflow.algebra.rings import PolyRing
+        >>> x, y = PolyRing.get(("x", "y")).gens
+        >>> X = VectorField(PolyRing.get(("x", "y")), {"x": y * y, "y": x - 3})
+        >>> PointEvaluator([3, 5], prime=7).value_only(X)
+        {0: 4}
+        """
+        known = self._values.get(X)
+        if known is not None:
+            return known
+        p = self.prime
+        pt = self.point
+        vals = {}
+        for k, comp in X.components:
+            total = 0
+            for m, c in comp.items():
+                c = self._coeff(c)
+                for i in m:
+                    c = c * pt[i] % p
+                total += c
+            total %= p
+            if total:
+                vals[k] = total
+        self.evaluations += 1
+        return vals
+
     def dense(self, X: VectorField) -> list:
         v = self.value(X)
         return [v.get(k, 0) for k in range(self.n)]

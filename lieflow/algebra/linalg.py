@@ -84,9 +84,7 @@ class ModularEchelon:
     """Incremental reduced row echelon form over GF(prime).
 
     ``add(v)`` reduces ``v`` against the rows kept so far and keeps it iff it raises the rank.
-    Vectors are sequences of length ``ncols`` or sparse mappings ``{column: entry}``; for a sparse
-    vector, :meth:`contains` (and hence ``add`` of a dependent vector) costs only the number of
-    its entries and of the columns without a pivot, not ``ncols``.
+    Vectors are sequences of length ``ncols`` or sparse mappings ``{column: entry}``.
 
     The kept rows live in two blocks, each fully reduced in itself: a large *core* and a small
     *pending* block (at most about ``sqrt(2 ncols)`` rows).  Pending rows are zero in the core's
@@ -95,16 +93,40 @@ class ModularEchelon:
     reduced by the core, then by the pending block, each in one pass: a single big-integer
     multiply-accumulate over rows packed into fixed-width slots.
 
+    A sparse candidate is first tested for membership in the row space without being reduced
+    in full (:meth:`contains`): its residue vanishes at every pivot column by construction, so
+    only the columns without a pivot need looking at.  With ``fingerprints=True`` even those are
+    not looked at: the residue ``r`` is tested through ``r·w`` for two fixed random vectors ``w``
+    (each kept row stores its own ``row·w``), which costs the number of entries of the candidate
+    times the size of the pending block.  That test is one-sided: ``r·w ≠ 0`` proves ``r ≠ 0``;
+    ``r·w = 0`` for both ``w`` while ``r ≠ 0`` has probability ``prime**-2``, and would only make
+    a candidate look dependent — the rank stays a lower bound, the kept rows stay independent.
+
     Parameters
     ----------
     ncols : int
         Vector length.
     prime : int
         A prime below ``2**31`` (default ``2**31 - 1``).
+    fingerprints : bool
+        Test sparse candidates by random fingerprints (see above); default exact.
+
+    Raises
+    ------
+    BadArgumentError
+        for a negative ``ncols`` or a ``prime`` that is not a prime in ``[3, 2**31)``.
+
+    Examples
+    --------
+    >>> E = ModularEchelon(4, 7, fingerprints=True)
+    >>> [E.add(v) for v in ({0: 1, 1: 2}, {1: 1, 3: 1}, {0: 1, 3: 5})]
+    [True, True, False]
+    >>> E.rank
+    2
     """
 
-    def __init__(self, ncols: int, prime: int = DEFAULT_PRIME):
-        if not isinstance(ncols, int) or ncols < 0:
+    def __init__(self, ncols: int, prime: int = DEFAULT_PRIME, *, fingerprints: bool = False):
+        if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 0:
             raise BadArgumentError("ncols", ncols, "must be an integer >= 0")
         if isinstance(prime, bool) or not isinstance(prime, int) or not (2 < prime < 2**31) or not is_prime(prime):
             raise BadArgumentError("prime", prime, "must be a prime between 3 and 2**31")
@@ -112,11 +134,18 @@ class ModularEchelon:
         self.prime = prime
         self._nbytes = _SLOT_BYTES * ncols
         self._block = max(4, isqrt(2 * ncols))
-        # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed
-        self._core = ([], [], [])
-        self._pending = ([], [], [])
-        self._core_index: dict = {}  # core pivot column -> packed core row
+        # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed, and
+        # each row's fingerprint (row·w1, row·w2) mod prime
+        self._core = ([], [], [], [])
+        self._pending = ([], [], [], [])
+        self._core_pos: dict = {}  # core pivot column -> position in the core block
         self._free = None  # the columns without a pivot (cached)
+        self._w = None
+        if fingerprints:
+            import random
+
+            rng = random.Random(ncols * 1_000_003 + prime)
+            self._w = tuple(tuple(rng.randrange(prime) for _ in range(ncols)) for _ in range(2))
 
     @property
     def rank(self) -> int:
@@ -129,6 +158,12 @@ class ModularEchelon:
 
     def _pack(self, row) -> int:
         return int.from_bytes(b"".join([x.to_bytes(_SLOT_BYTES, "little") for x in row]), "little")
+
+    def _fingerprint(self, row) -> tuple:
+        if self._w is None:
+            return None
+        p = self.prime
+        return tuple(sum(a * b for a, b in zip(row, w) if a) % p for w in self._w)
 
     def _eliminate(self, r: list, block) -> list:
         """``r - sum_c r[c] row_c`` over a block's rows (mod prime), in one pass."""
@@ -145,7 +180,7 @@ class ModularEchelon:
         if isinstance(v, Mapping):
             out = [0] * self.ncols
             for c, x in v.items():
-                if not (isinstance(c, int) and 0 <= c < self.ncols):
+                if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < self.ncols:
                     raise BadArgumentError("v", c, f"column index must be in 0..{self.ncols - 1}")
                 out[c] = x % p
             return out
@@ -156,6 +191,8 @@ class ModularEchelon:
     def contains(self, v) -> bool:
         """Whether ``v`` is in the span of the kept rows (mod prime).
 
+        Exact, except for sparse ``v`` with ``fingerprints=True`` (see the class notes).
+
         >>> E = ModularEchelon(4, 7)
         >>> E.add({0: 1, 2: 3}), E.contains({0: 2, 2: 6}), E.contains([1, 0, 3, 1])
         (True, True, False)
@@ -163,26 +200,46 @@ class ModularEchelon:
         if not isinstance(v, Mapping):
             return not any(self.reduce(v))
         p = self.prime
-        sb = _SLOT_BYTES
-        fb = int.from_bytes
-        acc = 0
-        index = self._core_index
+        core_pos = self._core_pos
+        cpiv, crows, cpacked, cfp = self._core
+        ppiv, prows, ppacked, pfp = self._pending
+        fcore = []  # (position in the core, multiplier)
         for c, x in v.items():
-            packed = index.get(c)
-            if packed is not None:
+            i = core_pos.get(c)
+            if i is not None:
                 x %= p
                 if x:
-                    acc += x * packed
-        if self._pending[0]:  # as in reduce(): clear the pending pivots after the core's
-            b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
-            for c, packed in zip(self._pending[0], self._pending[2]):
-                f = (v.get(c, 0) - (fb(b[c * sb : (c + 1) * sb], "little") if b else 0)) % p
-                if f:
-                    acc += f * packed
-        # the residue v - acc now vanishes at every pivot column; look at the others only
+                    fcore.append((i, x))
+        # multipliers of the pending rows: the entries at their pivots after the core's elimination
+        fpend = []
+        for k, c in enumerate(ppiv):
+            f = v.get(c, 0)
+            for i, x in fcore:
+                y = crows[i][c]
+                if y:
+                    f -= x * y
+            f %= p
+            if f:
+                fpend.append((k, f))
+        if self._w is not None:
+            for w, t in zip(self._w, range(2)):
+                total = sum(x * w[c] for c, x in v.items())
+                total -= sum(x * cfp[i][t] for i, x in fcore)
+                total -= sum(f * pfp[k][t] for k, f in fpend)
+                if total % p:
+                    return False
+            return True
+        # exact: the residue v - Σ f row vanishes at every pivot column; look at the others only
+        acc = 0
+        for i, x in fcore:
+            acc += x * cpacked[i]
+        for k, f in fpend:
+            acc += f * ppacked[k]
         if self._free is None:
             piv = set(self.pivots)
             self._free = [j for j in range(self.ncols) if j not in piv]
+        sb = _SLOT_BYTES
+        fb = int.from_bytes
         b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
         for j in self._free:
             if (v.get(j, 0) - (fb(b[j * sb : (j + 1) * sb], "little") if b else 0)) % p:
@@ -248,31 +305,43 @@ class ModularEchelon:
         p = self.prime
         inv = pow(r[c0], -1, p)
         r = [x * inv % p for x in r]
-        piv, rows, packed = self._pending
+        fp_r = self._fingerprint(r)
+        piv, rows, packed, fps = self._pending
         for i, row in enumerate(rows):  # keep the pending block reduced in itself
             f = row[c0]
             if f:
                 rows[i] = row = [(a - f * b) % p for a, b in zip(row, r)]
                 packed[i] = self._pack(row)
+                if fp_r is not None:
+                    fps[i] = tuple((a - f * b) % p for a, b in zip(fps[i], fp_r))
         piv.append(c0)
         rows.append(r)
         packed.append(self._pack(r))
+        fps.append(fp_r)
         self._free = None
         if len(piv) >= self._block:
             self._merge()
 
     def _merge(self) -> None:
         """Clear the pending pivots from the core rows and move the pending rows into the core."""
-        cpiv, crows, cpacked = self._core
+        cpiv, crows, cpacked, cfps = self._core
+        ppiv, _, _, pfps = self._pending
         for i, row in enumerate(crows):
             new = self._eliminate(row, self._pending)
             if new is not row:
+                if cfps[i] is not None:
+                    fp = list(cfps[i])
+                    for c, pf in zip(ppiv, pfps):
+                        f = row[c]
+                        if f:
+                            fp = [a - f * b for a, b in zip(fp, pf)]
+                    cfps[i] = tuple(a % self.prime for a in fp)
                 crows[i] = new
                 cpacked[i] = self._pack(new)
         for mine, theirs in zip(self._core, self._pending):
             mine.extend(theirs)
             theirs.clear()
-        self._core_index = dict(zip(cpiv, cpacked))
+        self._core_pos = {c: i for i, c in enumerate(cpiv)}
 
 
 def rank_mod(rows, prime: int = DEFAULT_PRIME) -> int:

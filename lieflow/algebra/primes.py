@@ -86,20 +86,9 @@ def coefficient_integers(fields) -> frozenset:
     >>> sorted(coefficient_integers([VectorField(PolyRing.get(("x", "y")), {"x": y * Fraction(-6, 35)})]))
     [6, 35]
     """
-    coeffs = set()
-    for X in fields:
-        for _, comp in X.components:
-            coeffs.update([c for _, c in comp.items()])
     out = set()
-    for c in coeffs:
-        if type(c) is int:
-            out.add(abs(c))
-        else:
-            c = Fraction(c)
-            out.add(abs(c.numerator))
-            out.add(c.denominator)
-    out.discard(1)
-    out.discard(0)
+    for X in fields:
+        out.update(X.coefficient_integers)
     return frozenset(out)
 
 
@@ -168,9 +157,10 @@ def prime_for(fields, prime=None, *, names=None, skip=(), name: str = "prime") -
     lieflow.errors.BadArgumentError: prime: divides the denominator of the term 1/2147483647*y of X1 (d/dx component); choose another prime or leave it unset, got 2147483647
     """
     fields = list(fields)
+    ints = coefficient_integers(fields)
     if prime is not None:
         check_prime(prime, name)
-        bad = offending_coefficient(fields, prime, names)
+        bad = None if all(n % prime for n in ints) else offending_coefficient(fields, prime, names)
         if bad is not None:
             gname, var, term, which = bad
             raise BadArgumentError(
@@ -178,7 +168,6 @@ def prime_for(fields, prime=None, *, names=None, skip=(), name: str = "prime") -
                 f"choose another prime or leave it unset"
             )
         return prime
-    ints = coefficient_integers(fields)
     skip = set(skip)
     for p in primes_below(MAX_PRIME):
         if p not in skip and all(n % p for n in ints):
