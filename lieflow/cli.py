@@ -55,8 +55,8 @@ class Progress:
     >>> out = io.StringIO()
     >>> p = Progress(out, in_place=False, delay=0)
     >>> p({"phase": "closure", "elapsed": 3.2, "rank": 12, "brackets": 40})
-    >>> out.getvalue()
-    'lieflow: closure, 3 s, rank 12, 40 brackets evaluated\n'
+    >>> print(out.getvalue(), end="")
+    lieflow: closure, 3 s, rank 12, 40 brackets evaluated
     """
 
     def __init__(self, stream, *, in_place: bool, delay: float = 2.0, interval: float = 0.25):
