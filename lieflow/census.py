@@ -384,6 +384,7 @@ class _Run:
         self.interrupted = False
         self.confirmed = None
         self.primes_tried = []
+        self.prime = None
         self.timings = {"laws": 0.0, "closure": 0.0}
 
     def _stopped(self, phase: str, cause: str, interrupted: bool = False) -> None:
@@ -393,6 +394,7 @@ class _Run:
 
     def search_laws(self, prime: int) -> None:
         """Explicit laws, each verified exactly (a search cut short keeps the verified ones)."""
+        self.prime = prime
         t0 = time.perf_counter()
         with self.budget.phase("law search", share=0.5):
             try:
@@ -474,8 +476,9 @@ class _Run:
         system, D = self.system, self.D
         res = self.res
         if res is None:  # interrupted before the closure started: the trivial bound
-            res = ClosureResult(0, D, (), random_point(D, self.seed, prime=self.primes_tried[-1]),
-                                self.primes_tried[-1], self.seed, "interrupted", nx.DiGraph(), 0)
+            prime = self.primes_tried[-1] if self.primes_tried else self.prime
+            res = ClosureResult(0, D, (), random_point(D, self.seed, prime=prime), prime, self.seed,
+                                "interrupted", nx.DiGraph(), 0)
         upper = D - res.rank
         lower = len(self.chosen)
         if lower > upper:

@@ -44,6 +44,10 @@ def _seconds(text):
     return v
 
 
+#: Seconds a census runs before the command line shows its progress.
+PROGRESS_DELAY = 2.0
+
+
 class Progress:
     """Progress of a long census on a text stream: phase, elapsed time, rank and brackets so far.
 
@@ -59,7 +63,7 @@ class Progress:
     lieflow: closure, 3 s, rank 12, 40 brackets evaluated
     """
 
-    def __init__(self, stream, *, in_place: bool, delay: float = 2.0, interval: float = 0.25):
+    def __init__(self, stream, *, in_place: bool, delay: float = PROGRESS_DELAY, interval: float = 0.25):
         self.stream, self.in_place = stream, in_place
         self.delay, self.interval = delay, interval
         self._last = None
@@ -241,7 +245,7 @@ def _census(args, t_start: float) -> int:
 
     in_place = args.progress == "auto"
     show = args.progress == "always" or (in_place and _is_terminal(sys.stderr))
-    progress = Progress(sys.stderr, in_place=in_place, interval=0.25 if in_place else 1.0) if show else None
+    progress = Progress(sys.stderr, in_place=in_place, delay=PROGRESS_DELAY, interval=0.25 if in_place else 1.0) if show else None
     # the time limit counts from the start of the command, model building included
     budget = Budget(
         time_limit=args.time_limit,
