@@ -544,8 +544,6 @@ def spanning_subset(fields, *, seed: int = 20261123, prime=None, budget=None) ->
     >>> spanning_subset([X, Y]) == [X]
     True
     """
-    import random
-
     from .closure import random_point
 
     fields = _check_fields(fields)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from lieflow import census
 from lieflow.algebra import ModularEchelon, PointEvaluator, PolyRing, VectorField, rank_qq
-from lieflow.algebra.primes import check_prime, prime_for, primes_below
+from lieflow.algebra.primes import check_prime, primes_below
 from lieflow.cli import main
 from lieflow.closure import closure, random_point
 from lieflow.errors import BadArgumentError
