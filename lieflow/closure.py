@@ -250,9 +250,10 @@ def closure(
 class _Closure:
     """The state of one closure run: the kept fields, the echelon form of their values, the graph.
 
-    Invariant: ``kept`` is exactly the list of fields whose values were inserted in the echelon
-    form, in order — a field is inserted only after it has been expanded, and recorded right after
-    — so ``len(kept)`` is the rank whatever interrupts the run (the echelon form is discarded).
+    Invariant: every field in ``kept`` has a value independent of those of the fields before it
+    (its residue was nonzero), and the echelon form counts a row only once its field is recorded
+    (expanded first, recorded, then inserted).  So ``len(kept)`` is the rank of the kept values
+    whatever interrupts the run, and it is the rank reported (the echelon form is discarded).
     """
 
     #: generators evaluated between two checkpoints in the first pass (a closure always
@@ -285,9 +286,12 @@ class _Closure:
             for i, (w, g) in enumerate(zip(self.names, self.gens)):
                 if i % self.GENERATOR_BATCH == self.GENERATOR_BATCH - 1:
                     self.budget.check(rank=len(self.kept), brackets=self.evaluated)
-                if len(self.kept) < cap and self.ech.add(self.ev.value_only(g)):
-                    self.kept.append((w, g))
-                    self.new.append((w, g))
+                if len(self.kept) < cap:
+                    value = self.ev.value_only(g)
+                    if not self.ech.contains(value):
+                        residue = self.ech.reduce(value)
+                        if any(residue):
+                            self._keep(w, g, residue)
         finally:
             for w, _ in self.kept:
                 nodes[w]["kept"] = True
@@ -333,10 +337,13 @@ class _Closure:
             residue = self.ech.reduce(self.ev.bracket_value(A, B))
             raised = any(residue)
             if raised:
-                field_ = self.cache.bracket(A, B, budget=self.budget)
-                self.ech.insert(residue)
-                self.kept.append((word, field_))
-                self.new.append((word, field_))
+                self._keep(word, self.cache.bracket(A, B, budget=self.budget), residue)
             G.add_node(word, depth=depth, kept=raised, zero=False if raised else None, expanded=raised)
         for p in parents:
             G.add_edge(p, word)
+
+    def _keep(self, word: str, field_, residue) -> None:
+        """Record a field, then count its row (never the other way round)."""
+        self.kept.append((word, field_))
+        self.ech.insert(residue)
+        self.new.append((word, field_))

@@ -258,7 +258,7 @@ def test_ctrl_c_at_every_checkpoint_leaves_a_valid_census_or_nothing(monkeypatch
 
 @pytest.mark.parametrize("method", ["add", "insert"])
 def test_ctrl_c_right_after_the_echelon_counted_a_row(monkeypatch, method):
-    # the echelon form has counted the row, the closure has not yet recorded its field
+    # an interrupt right after the echelon form counted a row (the closure records a field first)
     s = gradient_flow(linear([3, 3, 3]))
     real = getattr(ModularEchelon, method)
 
