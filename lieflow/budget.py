@@ -140,8 +140,15 @@ def parse_memory(value, name: str = "max_memory") -> int:
 
 
 def format_bytes(n: int) -> str:
-    """``"1.5 GiB"`` style.
+    """A size in bytes, readable: ``"1.5 GiB"``.
 
+    Raises
+    ------
+    TypeError
+        if ``n`` is not a number.
+
+    Examples
+    --------
     >>> format_bytes(3 * 2**29), format_bytes(1000)
     ('1.5 GiB', '1000 B')
     """
@@ -166,6 +173,12 @@ def default_max_memory():
     """Half of the machine's physical memory (``MemTotal`` in ``/proc/meminfo``), or ``None``
     where that is unknown.
 
+    Raises
+    ------
+    Nothing: an unreadable ``/proc`` gives ``None``.
+
+    Examples
+    --------
     >>> m = default_max_memory(); m is None or m > 0
     True
     """
@@ -187,6 +200,12 @@ def process_age() -> float:
     A command line that promises a time limit "from the start of the command" counts the
     interpreter's start-up and imports too.
 
+    Raises
+    ------
+    Nothing: where ``/proc`` cannot be read the age is 0.0.
+
+    Examples
+    --------
     >>> 0.0 <= process_age() < 1e6
     True
     """
@@ -205,6 +224,12 @@ def resident_memory():
     """The resident set size of this process in bytes (``/proc/self/statm``; else the peak from
     :mod:`resource`; else ``None``).
 
+    Raises
+    ------
+    Nothing: where nothing can be measured the result is ``None``.
+
+    Examples
+    --------
     >>> resident_memory() > 0
     True
     """
@@ -276,10 +301,22 @@ class Budget:
 
     # -- the checkpoint --------------------------------------------------------------------
     def check(self, **info) -> None:
-        """Raise :class:`BudgetExceeded` if a limit is reached; report progress now and then.
+        """The checkpoint: raise if a limit is reached; report progress now and then.
 
         Keyword arguments are progress information (``rank=``, ``brackets=``, ...), kept until
-        the phase changes.
+        the phase changes.  The clock is read at every call; the memory at most every
+        :data:`MEMORY_INTERVAL` seconds.
+
+        Raises
+        ------
+        BudgetExceeded
+            once the deadline has passed or the resident memory is above the cap.
+
+        Examples
+        --------
+        >>> b = Budget(max_memory=2**60)
+        >>> b.check(rank=2); b.info, b.checks
+        ({'rank': 2}, 1)
         """
         self.checks += 1
         if info:
@@ -358,6 +395,12 @@ def gc_paused():
     ``gc.freeze()``/``gc.unfreeze()``, which move them without looking at them) so that
     re-enabling the collector does not make it walk them all at once.
 
+    Raises
+    ------
+    Whatever the block raises (the collector's state is restored first).
+
+    Examples
+    --------
     >>> import gc
     >>> with gc_paused():
     ...     gc.isenabled()

@@ -291,7 +291,9 @@ def census(
     -------
     Census
         On KeyboardInterrupt during the law search or the closure, the census proven so far
-        (``closure_reason="interrupted"``); it passes :meth:`Census.verify`.
+        (``stats["stopped_by"] == "KeyboardInterrupt"``; ``closure_reason="interrupted"`` unless
+        the closure had finished); it passes :meth:`Census.verify`.  A KeyboardInterrupt while
+        the system is being built propagates.
 
     Raises
     ------

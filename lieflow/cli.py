@@ -55,6 +55,12 @@ class Progress:
     rewritten in place on a terminal (one line per update otherwise).  Pass it as
     ``census(progress=...)`` and call :meth:`close` at the end.
 
+    Raises
+    ------
+    Nothing: a stream that fails to write is ignored (progress is optional).
+
+    Examples
+    --------
     >>> import io
     >>> out = io.StringIO()
     >>> p = Progress(out, in_place=False, delay=0)

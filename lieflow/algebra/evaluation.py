@@ -103,6 +103,13 @@ class PointEvaluator:
         """Sparse value ``{k: X^k(p)}`` modulo the prime, without the Jacobian and uncached
         (for a single pass over many fields; counted in ``evaluations``).
 
+        Raises
+        ------
+        BadArgumentError
+            if the prime divides the denominator of a coefficient.
+
+        Examples
+        --------
         >>> from lieflow.algebra.rings import PolyRing
         >>> x, y = PolyRing.get(("x", "y")).gens
         >>> X = VectorField(PolyRing.get(("x", "y")), {"x": y * y, "y": x - 3})

@@ -193,6 +193,13 @@ class ModularEchelon:
 
         Exact, except for sparse ``v`` with ``fingerprints=True`` (see the class notes).
 
+        Raises
+        ------
+        BadArgumentError
+            for a dense ``v`` of the wrong length.
+
+        Examples
+        --------
         >>> E = ModularEchelon(4, 7)
         >>> E.add({0: 1, 2: 3}), E.contains({0: 2, 2: 6}), E.contains([1, 0, 3, 1])
         (True, True, False)
@@ -293,6 +300,13 @@ class ModularEchelon:
         ``add`` is ``reduce`` then ``insert``; calling them apart lets a caller decide, between
         the two, whether to keep the row (the rank changes only in ``insert``).
 
+        Raises
+        ------
+        BadArgumentError
+            for a zero residue or one of the wrong length.
+
+        Examples
+        --------
         >>> E = ModularEchelon(2, 7)
         >>> r = E.reduce([3, 1]); E.rank
         0

@@ -66,8 +66,15 @@ def check_prime(prime, name: str = "prime") -> int:
 
 
 def primes_below(start: int = DEFAULT_PRIME):
-    """The primes ``p <= start`` (``p >= 3``), in decreasing order.
+    """The primes ``p <= start`` (``p >= 3``), in decreasing order (a generator).
 
+    Raises
+    ------
+    TypeError
+        if ``start`` is not an integer.
+
+    Examples
+    --------
     >>> it = primes_below(); [next(it) for _ in range(3)]
     [2147483647, 2147483629, 2147483587]
     """
@@ -79,8 +86,16 @@ def primes_below(start: int = DEFAULT_PRIME):
 
 
 def coefficient_integers(fields) -> frozenset:
-    """The integers a prime must not divide: ``|numerator|`` and denominator of every coefficient.
+    """The integers a prime must not divide: ``|numerator|`` and denominator of every coefficient
+    (0 and 1 left out).
 
+    Raises
+    ------
+    AttributeError
+        if an element of ``fields`` is not a :class:`VectorField`.
+
+    Examples
+    --------
     >>> from lieflow.algebra import PolyRing, VectorField
     >>> x, y = PolyRing.get(("x", "y")).gens
     >>> sorted(coefficient_integers([VectorField(PolyRing.get(("x", "y")), {"x": y * Fraction(-6, 35)})]))
@@ -98,6 +113,13 @@ def offending_coefficient(fields, prime: int, names=None):
     Returns ``None`` when there is none, else ``(field name, variable name, term, which)`` with
     ``which`` in ``{"numerator", "denominator"}`` and ``term`` the offending term as a string.
 
+    Raises
+    ------
+    AttributeError
+        if an element of ``fields`` is not a :class:`VectorField`.
+
+    Examples
+    --------
     >>> from lieflow.algebra import PolyRing, VectorField
     >>> R = PolyRing.get(("x", "y"))
     >>> x, y = R.gens
