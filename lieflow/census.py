@@ -414,12 +414,12 @@ class _Run:
         self.timings["laws"] += time.perf_counter() - t0
 
     def _independent(self, point, prime) -> tuple:
-        """A maximal independent family of the found laws (cut short: the family so far)."""
+        """A maximal independent family of the found laws (interrupted: the family so far).
+
+        Not bounded by the budget's deadline: the laws were verified in the time given to the
+        search, and choosing among them costs one gradient evaluation each."""
         try:
-            return independent_laws(self.found, point, prime=prime, budget=self.budget)
-        except BudgetExceeded as exc:
-            self._stopped("law search", exc.cause)
-            return tuple(exc.partial or ())
+            return independent_laws(self.found, point, prime=prime)
         except KeyboardInterrupt as exc:
             self._stopped("law search", "KeyboardInterrupt", interrupted=True)
             return tuple(getattr(exc, "partial", ()) or ())
@@ -428,6 +428,7 @@ class _Run:
         """Independence of the laws and the closure, modulo ``prime``; keep the better bounds."""
         if self.interrupted:
             return
+        first = not self.primes_tried
         self.primes_tried.append(prime)
         t0 = time.perf_counter()
         point = random_point(self.D, self.seed, prime=prime)
@@ -442,16 +443,16 @@ class _Run:
                 self.system.generators, names=self.system.generator_names, point=point, prime=prime,
                 target_rank=target, max_brackets=max_brackets, budget=self.budget,
             )
-            self._note_closure_stop(res)
+            self._note_closure_stop(res, "closure" if first else "closure with a second prime")
         if res is not None and (self.res is None or res.rank > self.res.rank):
             self.res, self.cert_seed = res, self.seed
         self.timings["closure"] += time.perf_counter() - t0
 
-    def _note_closure_stop(self, res) -> None:
+    def _note_closure_stop(self, res, phase: str) -> None:
         if res.reason == "interrupted":
-            self._stopped("closure", "KeyboardInterrupt", interrupted=True)
+            self._stopped(phase, "KeyboardInterrupt", interrupted=True)
         elif "stopped_by" in res.stats:
-            self._stopped("closure", res.stats["stopped_by"])
+            self._stopped(phase, res.stats["stopped_by"])
 
     def confirm(self, prime: int) -> None:
         """The full closure at a second, independent point; the larger rank is the certificate."""
@@ -461,7 +462,7 @@ class _Run:
         other = closure(
             self.system.generators, names=self.system.generator_names, seed=other_seed, prime=prime, budget=self.budget
         )
-        self._note_closure_stop(other)
+        self._note_closure_stop(other, "confirmation closure")
         self.confirmed = other.rank
         if other.rank > self.res.rank:  # a larger rank is the better certificate (still a valid bound)
             self.res, self.cert_seed = other, other_seed
