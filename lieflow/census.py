@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import sympy
 
-from .algebra import DEFAULT_PRIME, Poly
+from .algebra import Poly
+from .algebra.primes import prime_for
+from .budget import Budget, BudgetExceeded, default_max_memory, gc_paused, parse_memory, parse_time_limit
 from .certificates import CountProof, Facts, RankCertificate, choose_count_proof
 from .closure import ClosureResult, closure, random_point
 from .dynamics import System, make_system
@@ -243,7 +245,10 @@ def census(
     early_stop: bool = True,
     time_limit: float | None = None,
     max_brackets: int | None = None,
-    prime: int = DEFAULT_PRIME,
+    prime: int | None = None,
+    max_memory=None,
+    progress=None,
+    budget: Budget | None = None,
 ) -> Census:
     """Count the conservation laws of a model's flow, find them, and prove the count.
 
@@ -272,21 +277,53 @@ def census(
         Also run the full closure at a second, independent point and keep the larger rank.
     early_stop : bool
         Stop the closure when the rank reaches ``ambient_dim - laws_lower`` (default True).
-    time_limit, max_brackets : optional
-        Limits for the closure; what was found before a limit remains valid evidence.
-    prime : int
-        Modulus for ranks.
+    time_limit : float, optional
+        Seconds for the whole census (law search and closure).  When it runs out the census
+        returns what it has proven so far: laws already verified, the closure's rank so far
+        (``closure_reason="limit"``), and ``stats["stopped_in"]`` / ``stats["stopped_by"]`` say
+        which phase was cut and why.  The law search gets at most half of the time (the rest is
+        left to the closure).
+    max_brackets : int, optional
+        Stop the closure after this many candidate brackets.
+    prime : int, optional
+        Modulus of the modular ranks (certificate point, law independence, the equations the
+        law search imposes first): a prime below ``2**31`` that divides no numerator or
+        denominator of any coefficient of the generators.  By default the largest such prime;
+        if that census is not proven although its closure completed, the modular steps are run
+        once more with the next such prime (a prime can make the reduced system degenerate by
+        chance) and the better bounds are kept.  The prime used is ``certificate.prime``.
+    max_memory : int or str, optional
+        Resident memory cap (bytes, or a size such as ``"4G"``); default half of the machine's
+        memory.  Reaching it stops the census like a time limit.
+    progress : callable, optional
+        Called a few times per second with a dict (``phase``, ``elapsed``, and e.g. ``rank``,
+        ``brackets``), see :class:`lieflow.budget.Budget`.
+    budget : Budget, optional
+        A :class:`lieflow.budget.Budget` made by the caller (e.g. one whose clock started
+        before the model was built), used instead of ``time_limit``, ``max_memory`` and
+        ``progress``, which must then be left unset.
 
     Returns
     -------
     Census
+        On KeyboardInterrupt during the law search or the closure, the census proven so far
+        (``stats["stopped_by"] == "KeyboardInterrupt"``; ``closure_reason="interrupted"`` unless
+        the closure had finished); it passes :meth:`Census.verify`.  A KeyboardInterrupt while
+        the system is being built propagates.
 
     Raises
     ------
     BadArgumentError
-        for bad options (each error names the option and the value).
+        for bad options (each error names the option and the value), among them a ``prime`` that
+        divides a coefficient of the system.
     VerificationError
         if the computed bounds contradict each other (a bug; never expected).
+
+    Notes
+    -----
+    Python's cyclic garbage collector is paused while the census runs (and restored after): the
+    objects built are acyclic, and the collector's repeated full passes over millions of small
+    polynomials would otherwise dominate the running time of large models.
 
     Examples
     --------
@@ -294,6 +331,10 @@ def census(
     >>> c = census(linear([2, 2, 2]))
     >>> (c.ambient_dim, c.lie_rank, c.laws_lower, c.proven)
     (8, 5, 3, True)
+    >>> from lieflow.models import custom
+    >>> c = census(custom(["x*y/2147483647"]))
+    >>> c.laws_lower, c.proven, c.certificate.prime
+    (1, True, 2147483629)
     """
     t_start = time.perf_counter()
     degree = _check_int("degree", degree, 1)
@@ -301,81 +342,202 @@ def census(
     _check_options(degree=degree, time_degree=time_degree, time_limit=time_limit, max_brackets=max_brackets)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadArgumentError("seed", seed, "must be an integer")
+    max_brackets = _check_int("max_brackets", max_brackets, 1)
+    if budget is None:
+        budget = Budget(
+            time_limit=parse_time_limit(time_limit),
+            max_memory=default_max_memory() if max_memory is None else parse_memory(max_memory),
+            progress=progress,
+            start=t_start,
+        )
+    elif not isinstance(budget, Budget):
+        raise BadArgumentError("budget", budget, "expected a lieflow.budget.Budget")
+    else:
+        for name, value in (("time_limit", time_limit), ("max_memory", max_memory), ("progress", progress)):
+            if value is not None:
+                raise BadArgumentError(name, value, "give it to the Budget passed as budget= instead")
+    with gc_paused():
+        with budget.phase("building"):
+            system = _system(model, flow, damping, tau, alpha)
+            chosen_prime = prime_for(system.generators, prime, names=system.generator_names)
+        run = _Run(system, degree, time_degree, seed, budget)
+        run.search_laws(chosen_prime)
+        run.prove(chosen_prime, early_stop, max_brackets)
+        if confirm:
+            run.confirm(chosen_prime)
+        if prime is None and run.worth_another_prime():
+            run.prove(prime_for(system.generators, skip={chosen_prime}), early_stop, max_brackets)
+        return run.assemble(t_start)
+
+
+def _system(model, flow, damping, tau, alpha) -> System:
     if isinstance(model, System):
         given = {"flow": flow if flow != "gradient" else None, "damping": damping, "tau": tau, "alpha": alpha}
         for name, value in given.items():
             if value is not None:
                 raise BadArgumentError(name, value, "a System already fixes its flow; pass the Model instead")
-        system = model
-    elif isinstance(model, Model):
-        system = make_system(model, flow=flow, damping=damping, tau=tau, alpha=alpha)
-    else:
-        raise BadArgumentError("model", model, "expected a lieflow Model (see lieflow.models) or System")
-    D = system.ambient_dim
-    point = random_point(D, seed)
+        return model
+    if isinstance(model, Model):
+        return make_system(model, flow=flow, damping=damping, tau=tau, alpha=alpha)
+    raise BadArgumentError("model", model, "expected a lieflow Model (see lieflow.models) or System")
 
-    t0 = time.perf_counter()
-    skipped = None
-    try:
-        found = system.find_laws(degree=degree, time_degree=time_degree)
-    except LimitExceededError as exc:  # too many unknowns: still give the closure's upper bound
-        found, skipped = (), str(exc)
-    chosen = independent_laws(found, point, prime=prime)
-    t_laws = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    target = D - len(chosen) if early_stop else None
-    res: ClosureResult = closure(
-        system.generators,
-        names=system.generator_names,
-        point=point,
-        prime=prime,
-        target_rank=target,
-        time_limit=time_limit,
-        max_brackets=max_brackets,
-    )
-    cert_seed = seed  # the point is random_point(D, seed)
-    confirmed = None
-    if confirm:
-        other_seed = seed + 1_000_003
-        other = closure(system.generators, names=system.generator_names, seed=other_seed, prime=prime)
-        confirmed = other.rank
-        if other.rank > res.rank:  # a larger rank is the better certificate (still a valid bound)
-            res, cert_seed = other, other_seed
-    t_closure = time.perf_counter() - t0
+class _Run:
+    """The phases of one census and what each has proven so far.
 
-    upper = D - res.rank
-    lower = len(chosen)
-    proof = choose_count_proof(Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower))
-    if lower > upper:
-        raise VerificationError(
-            f"{lower} independent laws but the Lie algebra has rank {res.rank} in dimension {D}"
+    Every phase leaves its part of the evidence valid whatever stops it: ``chosen`` is always an
+    independent family of verified laws, ``res`` a closure result with ``rank == len(kept)``.
+    A limit or Ctrl-C is recorded in ``stop`` (phase, cause); after Ctrl-C no further phase runs.
+    """
+
+    def __init__(self, system, degree, time_degree, seed, budget):
+        self.system, self.degree, self.time_degree, self.seed = system, degree, time_degree, seed
+        self.budget = budget
+        self.D = system.ambient_dim
+        self.found = ()
+        self.chosen = ()
+        self.res = None
+        self.cert_seed = seed
+        self.skipped = None
+        self.stop = None  # (phase, cause) of the first limit or interrupt
+        self.interrupted = False
+        self.confirmed = None
+        self.primes_tried = []
+        self.prime = None
+        self.timings = {"laws": 0.0, "closure": 0.0}
+
+    def _stopped(self, phase: str, cause: str, interrupted: bool = False) -> None:
+        if self.stop is None:
+            self.stop = (phase, cause)
+        self.interrupted = self.interrupted or interrupted
+
+    def search_laws(self, prime: int) -> None:
+        """Explicit laws, each verified exactly (a search cut short keeps the verified ones)."""
+        self.prime = prime
+        t0 = time.perf_counter()
+        with self.budget.phase("law search", share=0.5):
+            try:
+                self.found = self.system.find_laws(
+                    degree=self.degree, time_degree=self.time_degree, prime=prime, budget=self.budget
+                )
+            except BudgetExceeded as exc:
+                self.found = tuple(exc.partial or ())
+                self._stopped("law search", exc.cause)
+            except LimitExceededError as exc:  # too many unknowns: still give the closure's upper bound
+                self.skipped = str(exc)
+            except KeyboardInterrupt as exc:
+                self.found = tuple(getattr(exc, "partial", ()) or ())
+                self._stopped("law search", "KeyboardInterrupt", interrupted=True)
+        self.timings["laws"] += time.perf_counter() - t0
+
+    def _independent(self, point, prime) -> tuple:
+        """A maximal independent family of the found laws (interrupted: the family so far).
+
+        Not bounded by the budget's deadline: the laws were verified in the time given to the
+        search, and choosing among them costs one gradient evaluation each."""
+        try:
+            return independent_laws(self.found, point, prime=prime)
+        except KeyboardInterrupt as exc:
+            self._stopped("law search", "KeyboardInterrupt", interrupted=True)
+            return tuple(getattr(exc, "partial", ()) or ())
+
+    def prove(self, prime: int, early_stop: bool, max_brackets) -> None:
+        """Independence of the laws and the closure, modulo ``prime``; keep the better bounds."""
+        if self.interrupted:
+            return
+        first = not self.primes_tried
+        self.primes_tried.append(prime)
+        t0 = time.perf_counter()
+        point = random_point(self.D, self.seed, prime=prime)
+        with self.budget.phase("law search"):
+            chosen = self._independent(point, prime)
+        if len(chosen) > len(self.chosen):
+            self.chosen = chosen
+        res = None
+        if not self.interrupted:
+            target = self.D - len(self.chosen) if early_stop else None
+            res = closure(
+                self.system.generators, names=self.system.generator_names, point=point, prime=prime,
+                target_rank=target, max_brackets=max_brackets, budget=self.budget,
+            )
+            self._note_closure_stop(res, "closure" if first else "closure with a second prime")
+        if res is not None and (self.res is None or res.rank > self.res.rank):
+            self.res, self.cert_seed = res, self.seed
+        self.timings["closure"] += time.perf_counter() - t0
+
+    def _note_closure_stop(self, res, phase: str) -> None:
+        if res.reason == "interrupted":
+            self._stopped(phase, "KeyboardInterrupt", interrupted=True)
+        elif "stopped_by" in res.stats:
+            self._stopped(phase, res.stats["stopped_by"])
+
+    def confirm(self, prime: int) -> None:
+        """The full closure at a second, independent point; the larger rank is the certificate."""
+        if self.interrupted:
+            return
+        other_seed = self.seed + 1_000_003
+        other = closure(
+            self.system.generators, names=self.system.generator_names, seed=other_seed, prime=prime, budget=self.budget
         )
-    laws = tuple(Law(h, system.time_expr(h)) for h in chosen)
-    stats = dict(res.stats)
-    stats["closure_rounds"] = res.rounds
-    if confirmed is not None:
-        stats["confirm_rank"] = confirmed
-    if skipped is not None:
-        stats["law_search_skipped"] = skipped
-    return Census(
-        system=system,
-        ambient_dim=D,
-        lie_rank=res.rank,
-        laws_upper=upper,
-        laws_lower=lower,
-        proven=proof is not None,
-        laws=laws,
-        law_space_dim=len(found),
-        certificate=RankCertificate(res.point, res.prime, res.kept_words, cert_seed),
-        graph=res.graph,
-        closure_reason=res.reason,
-        count_proof=None if proof is None else proof.kind,
-        laws_complete=lower == upper,
-        count_certificate=proof,
-        degree=degree,
-        time_degree=time_degree,
-        seconds=time.perf_counter() - t_start,
-        timings={"laws": t_laws, "closure": t_closure},
-        stats=stats,
-    )
+        self._note_closure_stop(other, "confirmation closure")
+        self.confirmed = other.rank
+        if other.rank > self.res.rank:  # a larger rank is the better certificate (still a valid bound)
+            self.res, self.cert_seed = other, other_seed
+
+    def worth_another_prime(self) -> bool:
+        """Unproven although nothing stopped the closure: the prime may have degenerated the system."""
+        res = self.res
+        return (
+            not self.interrupted and self.stop is None and res is not None and res.reason == "closed"
+            and len(self.chosen) < self.D - res.rank and len(self.primes_tried) == 1
+        )
+
+    def assemble(self, t_start: float) -> Census:
+        system, D = self.system, self.D
+        res = self.res
+        if res is None:  # interrupted before the closure started: the trivial bound
+            prime = self.primes_tried[-1] if self.primes_tried else self.prime
+            res = ClosureResult(0, D, (), random_point(D, self.seed, prime=prime), prime, self.seed,
+                                "interrupted", nx.DiGraph(), 0)
+        upper = D - res.rank
+        lower = len(self.chosen)
+        if lower > upper:
+            raise VerificationError(f"{lower} independent laws but the Lie algebra has rank {res.rank} in dimension {D}")
+        proof = choose_count_proof(
+            Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower)
+        )
+        laws = tuple(Law(h, system.time_expr(h)) for h in self.chosen)
+        stats = dict(res.stats)
+        stats.pop("stopped_in", None)
+        stats.pop("stopped_by", None)
+        stats["closure_rounds"] = res.rounds
+        if self.confirmed is not None:
+            stats["confirm_rank"] = self.confirmed
+        if self.skipped is not None:
+            stats["law_search_skipped"] = self.skipped
+        if len(self.primes_tried) > 1:
+            stats["primes_tried"] = list(self.primes_tried)
+        if self.stop is not None:
+            stats["stopped_in"], stats["stopped_by"] = self.stop
+        return Census(
+            system=system,
+            ambient_dim=D,
+            lie_rank=res.rank,
+            laws_upper=upper,
+            laws_lower=lower,
+            proven=proof is not None,
+            laws=laws,
+            law_space_dim=len(self.found),
+            certificate=RankCertificate(res.point, res.prime, res.kept_words, self.cert_seed),
+            graph=res.graph,
+            closure_reason=res.reason,
+            count_proof=None if proof is None else proof.kind,
+            laws_complete=lower == upper,
+            count_certificate=proof,
+            degree=self.degree,
+            time_degree=self.time_degree,
+            seconds=time.perf_counter() - t_start,
+            timings=dict(self.timings),
+            stats=stats,
+        )
+

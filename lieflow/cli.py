@@ -1,6 +1,9 @@
 """The ``lieflow`` command line (DESIGN §6).
 
-Exit status: 0 on success, 2 on bad usage (one line naming the bad argument), 1 on other errors.
+Exit status: 0 on success, 2 on bad usage (one line naming the bad argument), 1 on other errors,
+130 on Ctrl-C (one line on stderr; a census interrupted while it computed still prints what it had
+proven, with valid bounds).  Runs longer than about 2 s show their progress on stderr when it is a
+terminal (``--progress always`` also when it is not, one line per update).
 ``lieflow verify FILE``: 0 verified, 1 not verified (naming the first failed check), 2 unusable file.
 """
 
@@ -10,6 +13,7 @@ import argparse
 import json
 import re
 import sys
+import time
 
 from .errors import BadArgumentError, InexactValueError, LieflowError, NotPolynomialError
 
@@ -49,6 +53,82 @@ def _limit(text):
     return name.strip(), _int(value)
 
 
+def _seconds(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    return v
+
+
+#: Seconds a census runs before the command line shows its progress.
+PROGRESS_DELAY = 2.0
+
+
+class Progress:
+    """Progress of a long census on a text stream: phase, elapsed time, rank and brackets so far.
+
+    Silent for the first ``delay`` seconds; then at most one update every ``interval`` seconds,
+    rewritten in place on a terminal (one line per update otherwise).  Pass it as
+    ``census(progress=...)`` and call :meth:`close` at the end.
+
+    Raises
+    ------
+    Nothing: a stream that fails to write is ignored (progress is optional).
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> p = Progress(out, in_place=False, delay=0)
+    >>> p({"phase": "closure", "elapsed": 3.2, "rank": 12, "brackets": 40})
+    >>> print(out.getvalue(), end="")
+    lieflow: closure, 3 s, rank 12, 40 brackets evaluated
+    """
+
+    def __init__(self, stream, *, in_place: bool, delay: float = PROGRESS_DELAY, interval: float = 0.25):
+        self.stream, self.in_place = stream, in_place
+        self.delay, self.interval = delay, interval
+        self._last = None
+        self._shown = False
+
+    def __call__(self, info: dict) -> None:
+        elapsed = info.get("elapsed", 0.0)
+        if elapsed < self.delay:
+            return
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self.interval:
+            return
+        self._last = now
+        parts = [f"lieflow: {info.get('phase', '')}", f"{elapsed:.0f} s"]
+        if info.get("step"):
+            parts.append(str(info["step"]))
+        if "rank" in info:
+            parts.append(f"rank {info['rank']}")
+        if "brackets" in info:
+            parts.append(f"{info['brackets']} brackets evaluated")
+        text = ", ".join(parts)
+        try:
+            if self.in_place:
+                self.stream.write("\r" + text[:150] + "\x1b[K")
+            else:
+                self.stream.write(text + "\n")
+            self.stream.flush()
+            self._shown = True
+        except (OSError, ValueError):  # a closed or broken stream: progress is optional
+            pass
+
+    def close(self) -> None:
+        """Erase the in-place line (if one was shown)."""
+        if self._shown and self.in_place:
+            try:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+        self._shown = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lieflow", description="Proven conservation laws of training dynamics.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -76,9 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--time-degree", type=_int, default=None, help="max degree in the time coordinate")
     c.add_argument("--seed", type=_int, default=0, help="seed of the certificate point (default 0)")
     c.add_argument("--confirm", action="store_true", help="also close at a second independent point")
-    c.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="stop the closure after this long (what it found stays valid evidence)")
+    c.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop the whole census (from the start of the command) after about this long; "
+                        "what was proven by then is reported, with valid bounds")
+    c.add_argument("--max-memory", default=None, metavar="SIZE",
+                   help="stop the census when its resident memory exceeds SIZE (e.g. 4G, 512M; "
+                        "default half of the machine's memory)")
+    c.add_argument("--prime", type=_int, default=None,
+                   help="prime below 2**31 for the modular ranks (default: the largest one dividing no "
+                        "coefficient of the system)")
     c.add_argument("--max-brackets", type=_int, default=None, help="stop the closure after this many brackets")
+    c.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress on stderr after ~2 s: auto = only on a terminal (default)")
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
     _add_limit_argument(c)
@@ -198,27 +287,44 @@ def model_from_args(args):
     raise BadArgumentError("MODEL", args.model, f"must be one of {', '.join(MODELS)}")
 
 
-def _census(args) -> int:
+def _census(args, t_start: float) -> int:
+    from .budget import Budget, default_max_memory, gc_paused
     from .census import census
 
-    model = model_from_args(args)
+    in_place = args.progress == "auto"
+    show = args.progress == "always" or (in_place and _is_terminal(sys.stderr))
+    progress = Progress(sys.stderr, in_place=in_place, delay=PROGRESS_DELAY, interval=0.25 if in_place else 1.0) if show else None
+    # the time limit counts from the start of the command, model building included
+    budget = Budget(
+        time_limit=args.time_limit,
+        max_memory=default_max_memory() if args.max_memory is None else args.max_memory,
+        progress=progress,
+        start=t_start,
+    )
+    with gc_paused():
+        model = model_from_args(args)
     if args.flow == "gradient":
         for flag, val in (("--damping", args.damping), ("--tau", args.tau), ("--alpha", args.alpha), ("--time-degree", args.time_degree)):
             if val is not None:
                 raise BadArgumentError(flag, val, "only applies with --flow momentum")
-    c = census(
-        model,
-        flow=args.flow,
-        damping=args.damping,
-        tau=args.tau,
-        alpha=args.alpha,
-        degree=args.degree,
-        time_degree=args.time_degree,
-        seed=args.seed,
-        confirm=args.confirm,
-        time_limit=args.time_limit,
-        max_brackets=args.max_brackets,
-    )
+    try:
+        c = census(
+            model,
+            flow=args.flow,
+            damping=args.damping,
+            tau=args.tau,
+            alpha=args.alpha,
+            degree=args.degree,
+            time_degree=args.time_degree,
+            seed=args.seed,
+            confirm=args.confirm,
+            max_brackets=args.max_brackets,
+            prime=args.prime,
+            budget=budget,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     if args.verify:
         c.verify()
     if args.format == "json":
@@ -229,6 +335,9 @@ def _census(args) -> int:
         print(c.to_text())
         if args.verify:
             print("verified: independent re-check passed")
+    if c.stats.get("stopped_by") == "KeyboardInterrupt":
+        print("lieflow: interrupted; the census printed is partial (its bounds are valid)", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -259,8 +368,20 @@ def _verify(args) -> int:
     return 1
 
 
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
+    t_start = time.perf_counter()
+    if argv is None:  # a real command: its time limit counts from the start of the process
+        from .budget import process_age
+
+        t_start -= process_age()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -270,7 +391,7 @@ def main(argv=None) -> int:
 
         with override(**dict(args.limit)):
             if args.command == "census":
-                return _census(args)
+                return _census(args, t_start)
             if args.command == "verify":
                 return _verify(args)
             from .numerics.cli import run_drift

@@ -43,7 +43,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .algebra import DEFAULT_PRIME, BracketCache, ModularEchelon, PointEvaluator, check_fields
+from .algebra import BracketCache, ModularEchelon, PointEvaluator, check_fields
+from .algebra.primes import prime_for
+from .budget import Budget, BudgetExceeded
 from .errors import BadArgumentError
 
 __all__ = ["closure", "ClosureResult", "random_point", "generator_names"]
@@ -86,16 +88,35 @@ def generator_names(names, count: int) -> tuple:
     return names
 
 
-def random_point(n: int, seed: int, *, bits: int = 30) -> tuple:
+def random_point(n: int, seed: int, *, bits: int = 30, prime: int | None = None) -> tuple:
     """A reproducible random integer point with coordinates in ``[1, 2**bits]``.
 
-    >>> random_point(3, seed=1) == random_point(3, seed=1)
+    With ``prime``, no coordinate is divisible by it (a coordinate that is, is drawn again), so
+    the point reduced modulo the prime has no zero coordinate; for primes above ``2**bits`` (the
+    default prime among them) that changes nothing.
+
+    Raises
+    ------
+    BadArgumentError
+        for a seed that is not an integer.
+
+    Examples
+    --------
+    >>> random_point(3, seed=1) == random_point(3, seed=1) == random_point(3, seed=1, prime=2**31 - 1)
+    True
+    >>> all(x % 3 for x in random_point(50, seed=0, prime=3))
     True
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise BadArgumentError("seed", seed, "must be an integer")
     rng = random.Random(seed)
-    return tuple(rng.randint(1, 2**bits) for _ in range(n))
+    out = []
+    for _ in range(n):
+        x = rng.randint(1, 2**bits)
+        while prime is not None and x % prime == 0:
+            x = rng.randint(1, 2**bits)
+        out.append(x)
+    return tuple(out)
 
 
 @dataclass
@@ -143,12 +164,13 @@ def closure(
     names=None,
     point=None,
     seed: int = 0,
-    prime: int = DEFAULT_PRIME,
+    prime: int | None = None,
     target_rank: int | None = None,
     max_depth: int | None = None,
     max_brackets: int | None = None,
     time_limit: float | None = None,
     cache: BracketCache | None = None,
+    budget: Budget | None = None,
 ) -> ClosureResult:
     """Close a set of polynomial fields under brackets and return the rank of the trace at a point.
 
@@ -162,8 +184,10 @@ def closure(
         The evaluation point; default :func:`random_point` from ``seed``.
     seed : int
         Seed of the random point (recorded).
-    prime : int
-        Modulus for ranks (a prime below 2**31).
+    prime : int, optional
+        Modulus for ranks: a prime below ``2**31`` dividing no numerator or denominator of a
+        coefficient of the generators (see :func:`lieflow.algebra.primes.prime_for`); by default
+        the largest such prime.
     target_rank : int, optional
         Stop as soon as the rank reaches it (use a proven upper bound on the generic rank).
     max_depth, max_brackets, time_limit : optional
@@ -171,18 +195,33 @@ def closure(
         search with ``reason="limit"``; what was found is kept and remains a valid bound.
     cache : BracketCache, optional
         Memo for the symbolic expansion of kept brackets (a fresh one by default).
+    budget : Budget, optional
+        Deadline, memory cap and progress reports shared with the caller (see
+        :mod:`lieflow.budget`); hitting one of its limits also gives ``reason="limit"``.
 
     Returns
     -------
     ClosureResult
+        ``rank == len(kept)`` always, also when a limit or a KeyboardInterrupt stopped the search
+        (a field counts only once it is recorded).
 
     Raises
     ------
     BadArgumentError
         for an empty generator list, names that are repeated or cannot appear in a bracket word
-        (see :func:`generator_names`), a wrong-length point, or bad limits.
+        (see :func:`generator_names`), a wrong-length point, bad limits, or a ``prime`` that is
+        not a prime below ``2**31`` or divides a coefficient of a generator.
     IncompatibleRingError
         if the generators live over different rings.
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing, VectorField
+    >>> R = PolyRing.get(("x", "y"))
+    >>> x, y = R.gens
+    >>> c = closure([VectorField(R, {"x": y * 2147483647}), VectorField(R, {"y": 1})])
+    >>> c.rank, c.prime, c.kept_words
+    (2, 2147483629, ('X1', 'X2'))
     """
     t0 = time.perf_counter()
     gens = check_fields(generators, "generators")
@@ -191,114 +230,159 @@ def closure(
     names = generator_names(names, len(gens))
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)):
         raise BadArgumentError("time_limit", time_limit, "must be a positive number of seconds")
+    for lim_name, lim in (("max_depth", max_depth), ("max_brackets", max_brackets)):
+        if lim is not None and (isinstance(lim, bool) or not isinstance(lim, int) or lim < 1):
+            raise BadArgumentError(lim_name, lim, "must be an integer >= 1")
+    if target_rank is not None and (isinstance(target_rank, bool) or not isinstance(target_rank, int) or target_rank < 0):
+        raise BadArgumentError("target_rank", target_rank, "must be an integer >= 0")
+    if budget is not None and not isinstance(budget, Budget):
+        raise BadArgumentError("budget", budget, "expected a lieflow.budget.Budget")
+    budget = budget if budget is not None else Budget()
+    prime = prime_for(gens, prime, names=names)
     if point is None:
-        point = random_point(n, seed)
+        point = random_point(n, seed, prime=prime)
     else:
         point = tuple(point)
         if len(point) != n or any(not isinstance(x, int) or isinstance(x, bool) for x in point):
             raise BadArgumentError("point", point, f"need {n} integer coordinates")
         seed = None
-    for lim_name, lim in (("max_depth", max_depth), ("max_brackets", max_brackets)):
-        if lim is not None and (not isinstance(lim, int) or lim < 1):
-            raise BadArgumentError(lim_name, lim, "must be an integer >= 1")
-    if time_limit is not None and not (time_limit > 0):
-        raise BadArgumentError("time_limit", time_limit, "must be a positive number of seconds")
-    if target_rank is not None and (not isinstance(target_rank, int) or target_rank < 0):
-        raise BadArgumentError("target_rank", target_rank, "must be an integer >= 0")
+
+    state = _Closure(gens, names, point, prime, cache, budget, max_brackets)
     cap = n if target_rank is None else min(n, target_rank)
-
-    cache = cache if cache is not None else BracketCache()
-    ev = PointEvaluator(point, prime)
-    ech = ModularEchelon(n, prime)
-    G = nx.DiGraph()
-    kept: list = []
-    evaluated = 0
     reason = None
-    rounds = 0
-
-    def out_of_budget():
-        if max_brackets is not None and evaluated >= max_brackets:
-            return True
-        return time_limit is not None and time.perf_counter() - t0 > time_limit
-
-    try:
-        new = []
-        for i, (w, g) in enumerate(zip(names, gens)):
-            if reason is None and i % 256 == 255 and time_limit is not None and time.perf_counter() - t0 > time_limit:
-                reason = "limit"  # the remaining generators are recorded, not evaluated
-            kept_now = reason is None and ech.rank < cap and ech.add(ev.dense(g))
-            G.add_node(w, depth=1, kept=kept_now, zero=g.is_zero, expanded=True)
-            if kept_now:
-                kept.append((w, g))
-                new.append((w, g))
-        rounds = 1
-        done_pairs = set()
-        gen_index = {w: i for i, w in enumerate(names)}
-        depth = 1
-        while new and ech.rank < cap and reason is None:
-            if max_depth is not None and depth >= max_depth:
-                reason = "limit"
-                break
-            depth += 1
-            nxt = []
-            for kw, K in new:
-                for gw, Gf in zip(names, gens):
-                    if ech.rank >= cap:
-                        break
-                    if gw == kw or (kw, gw) in done_pairs:
-                        continue
-                    done_pairs.add((gw, kw))
-                    if out_of_budget():
-                        reason = "limit"
-                        break
-                    # write brackets of two generators in index order: [X1,X2], not [X2,X1]
-                    A, Bf, aw, bw = (K, Gf, kw, gw) if kw in gen_index and gen_index[kw] < gen_index[gw] else (Gf, K, gw, kw)
-                    word = f"[{aw},{bw}]"
-                    # brackets of fields that do not see each other vanish identically
-                    if not (Gf.support & K.variables) and not (K.support & Gf.variables):
-                        G.add_node(word, depth=depth, kept=False, zero=True, expanded=False)
-                        G.add_edge(gw, word)
-                        G.add_edge(kw, word)
-                        continue
-                    evaluated += 1
-                    val = ev.bracket_value(A, Bf)
-                    raised = ech.add(val)
-                    B = cache.bracket(A, Bf) if raised else None
-                    G.add_node(word, depth=depth, kept=raised, zero=False if raised else None, expanded=raised)
-                    G.add_edge(gw, word)
-                    G.add_edge(kw, word)
-                    if raised:
-                        kept.append((word, B))
-                        nxt.append((word, B))
-                if reason:
-                    break
-            new = nxt
-            rounds += 1
-    except KeyboardInterrupt:
-        reason = "interrupted"
+    with budget.phase("closure", time_limit=time_limit):
+        try:
+            state.evaluate_generators(cap)
+            reason = state.bracket_rounds(cap, max_depth)
+        except BudgetExceeded as exc:  # keep the cause only: the exception's frames would keep `state` alive
+            reason, state.stopped = "limit", exc.cause
+        except KeyboardInterrupt:
+            reason = "interrupted"
+    rank = len(state.kept)
     if reason is None:
-        if ech.rank >= n:
-            reason = "full"
-        elif ech.rank >= cap:
-            reason = "target"
-        else:
-            reason = "closed"
+        reason = "full" if rank >= n else "target" if rank >= cap else "closed"
+    stats = {
+        "brackets_evaluated": state.evaluated,
+        "brackets_expanded": state.cache.computed,
+        "cache_hits": state.cache.hits,
+        "fields_evaluated": state.ev.evaluations,
+        "graph_nodes": state.graph.number_of_nodes(),
+    }
+    if state.stopped is not None:
+        stats["stopped_in"] = "closure"
+        stats["stopped_by"] = state.stopped
     return ClosureResult(
-        rank=ech.rank,
+        rank=rank,
         ambient_dim=n,
-        kept=tuple(kept),
+        kept=tuple(state.kept),
         point=tuple(point),
         prime=prime,
         seed=seed,
         reason=reason,
-        graph=G,
-        rounds=rounds,
-        stats={
-            "brackets_evaluated": evaluated,
-            "brackets_expanded": cache.computed,
-            "cache_hits": cache.hits,
-            "fields_evaluated": ev.evaluations,
-            "graph_nodes": G.number_of_nodes(),
-        },
+        graph=state.graph,
+        rounds=state.rounds,
+        stats=stats,
         seconds=time.perf_counter() - t0,
     )
+
+
+class _Closure:
+    """The state of one closure run: the kept fields, the echelon form of their values, the graph.
+
+    Invariant: every field in ``kept`` has a value independent of those of the fields before it
+    (its residue was nonzero), and the echelon form counts a row only once its field is recorded
+    (expanded first, recorded, then inserted).  So ``len(kept)`` is the rank of the kept values
+    whatever interrupts the run, and it is the rank reported (the echelon form is discarded).
+    """
+
+    #: generators evaluated between two checkpoints in the first pass (a closure always
+    #: evaluates at least this many, so even an exhausted budget gives the generators' rank)
+    GENERATOR_BATCH = 256
+
+    def __init__(self, gens, names, point, prime, cache, budget, max_brackets):
+        self.gens, self.names = gens, names
+        self.ev = PointEvaluator(point, prime)
+        self.ech = ModularEchelon(gens[0].ring.ngens, prime, fingerprints=True)
+        self.cache = cache if cache is not None else BracketCache()
+        self.budget = budget
+        self.max_brackets = max_brackets
+        self.graph = nx.DiGraph()
+        self.kept: list = []
+        self.new: list = []
+        self.evaluated = 0
+        self.rounds = 0
+        self.stopped = None
+
+    def evaluate_generators(self, cap: int) -> None:
+        """Depth 1: keep the generators that raise the rank (every generator gets a node, also
+        those left unevaluated when a limit is hit)."""
+        self.rounds = 1
+        nodes = self.graph.nodes
+        self.graph.add_nodes_from(
+            (w, {"depth": 1, "kept": False, "zero": g.is_zero, "expanded": True}) for w, g in zip(self.names, self.gens)
+        )
+        try:
+            for i, (w, g) in enumerate(zip(self.names, self.gens)):
+                if i % self.GENERATOR_BATCH == self.GENERATOR_BATCH - 1:
+                    self.budget.check(rank=len(self.kept), brackets=self.evaluated)
+                if len(self.kept) < cap:
+                    value = self.ev.value_only(g)
+                    if not self.ech.contains(value):
+                        residue = self.ech.reduce(value)
+                        if any(residue):
+                            self._keep(w, g, residue)
+        finally:
+            for w, _ in self.kept:
+                nodes[w]["kept"] = True
+
+    def bracket_rounds(self, cap: int, max_depth):
+        """Depth 2, 3, ...: bracket every newly kept field with every generator, until a round
+        keeps nothing (``None``), the cap is reached (``None``) or a limit is hit (``"limit"``)."""
+        gen_index = {w: i for i, w in enumerate(self.names)}
+        done_pairs = set()
+        depth = 1
+        while self.new and len(self.kept) < cap:
+            if max_depth is not None and depth >= max_depth:
+                return "limit"
+            depth += 1
+            new, self.new = self.new, []
+            for kw, K in new:
+                for gw, Gf in zip(self.names, self.gens):
+                    if len(self.kept) >= cap:
+                        break
+                    if gw == kw or (kw, gw) in done_pairs:
+                        continue
+                    done_pairs.add((gw, kw))
+                    if self.max_brackets is not None and self.evaluated >= self.max_brackets:
+                        return "limit"
+                    self.budget.check(rank=len(self.kept), brackets=self.evaluated)
+                    # write brackets of two generators in index order: [X1,X2], not [X2,X1]
+                    if kw in gen_index and gen_index[kw] < gen_index[gw]:
+                        self.try_bracket(K, Gf, kw, gw, depth, parents=(gw, kw))
+                    else:
+                        self.try_bracket(Gf, K, gw, kw, depth, parents=(gw, kw))
+            self.rounds += 1
+        return None
+
+    def try_bracket(self, A, B, aw, bw, depth, parents) -> None:
+        """Evaluate ``[A, B]`` at the point; keep (and expand) it if it raises the rank."""
+        G = self.graph
+        word = f"[{aw},{bw}]"
+        # brackets of fields that do not see each other vanish identically
+        if not (A.support & B.variables) and not (B.support & A.variables):
+            G.add_node(word, depth=depth, kept=False, zero=True, expanded=False)
+        else:
+            self.evaluated += 1
+            residue = self.ech.reduce(self.ev.bracket_value(A, B))
+            raised = any(residue)
+            if raised:
+                self._keep(word, self.cache.bracket(A, B, budget=self.budget), residue)
+            G.add_node(word, depth=depth, kept=raised, zero=False if raised else None, expanded=raised)
+        for p in parents:
+            G.add_edge(p, word)
+
+    def _keep(self, word: str, field_, residue) -> None:
+        """Record a field, then count its row (never the other way round)."""
+        self.kept.append((word, field_))
+        self.ech.insert(residue)
+        self.new.append((word, field_))

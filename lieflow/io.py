@@ -573,6 +573,8 @@ def census_to_text(c) -> str:
     ]
     if "law_search_skipped" in c.stats:
         lines.append(f"explicit law search skipped: {c.stats['law_search_skipped']}")
+    if "stopped_by" in c.stats:
+        lines.append(f"stopped in the {c.stats.get('stopped_in')}: {c.stats['stopped_by']}; the bounds above are valid")
     if c.laws:
         where = f"degree <= {c.degree}"
         if s.time_variable is not None:
@@ -593,7 +595,7 @@ def census_to_text(c) -> str:
             f"  (the closure stopped early ({c.closure_reason}): the upper bound is valid but may not be sharp; "
             f"allow it more time or brackets)"
         )
-    elif not c.proven and "law_search_skipped" not in c.stats:
+    elif not c.proven and "law_search_skipped" not in c.stats and c.stats.get("stopped_in") != "law search":
         lines.append(
             "  (the closure is complete: try a higher --degree, or some laws are not polynomial)"
         )

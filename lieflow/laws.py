@@ -18,12 +18,15 @@ import itertools
 from fractions import Fraction
 from math import comb, gcd, lcm
 
-from .algebra import DEFAULT_PRIME, ModularEchelon, Poly, PointEvaluator
+from .algebra import ModularEchelon, Poly, PointEvaluator
 from .algebra import check_fields as _check_fields
 from .algebra.linalg import nullspace_qq, rref_qq
+from .algebra.primes import prime_for
+from .budget import Budget, BudgetExceeded
 from .errors import BadArgumentError, IncompatibleRingError, LimitExceededError, VerificationError
 
 __all__ = [
+    "LawSearchInterrupted",
     "polynomial_laws",
     "verified_laws",
     "solve_laws",
@@ -36,6 +39,32 @@ __all__ = [
     "homogeneity_weights",
     "spanning_subset",
 ]
+
+
+#: iterations of the inner loops between two budget checkpoints
+_CHECK_EVERY = 4096
+
+
+class LawSearchInterrupted(KeyboardInterrupt):
+    """A KeyboardInterrupt during a law search, carrying in ``partial`` the laws that had been
+    fully verified against every field (possibly none)."""
+
+    def __init__(self, partial=()):
+        self.partial = tuple(partial)
+        super().__init__()
+
+
+def _checker(budget):
+    """The budget's checkpoint, or a no-op."""
+    if budget is None:
+        return _no_check
+    if not isinstance(budget, Budget):
+        raise BadArgumentError("budget", budget, "expected a lieflow.budget.Budget")
+    return budget.check
+
+
+def _no_check(**info):
+    return None
 
 
 def monomial_basis(variables, degree: int, min_degree: int = 1) -> list:
@@ -95,7 +124,7 @@ def normalize_law(h: Poly) -> Poly:
     return Poly(h.ring, {m: v // g for m, v in ints.items()})
 
 
-def solve_laws(fields, monomials) -> list:
+def solve_laws(fields, monomials, *, budget=None) -> list:
     """Basis of the laws in the span of ``monomials`` (sorted index tuples), as coefficient dicts.
 
     The unknown coefficients are split into independent blocks by every grading that makes all
@@ -106,21 +135,28 @@ def solve_laws(fields, monomials) -> list:
     ``X_i h = 0`` (one per generator and output monomial) are simplified (:func:`_reduce_rows`)
     and solved by an exact sparse null space over QQ; the block's basis is made readable by
     :func:`readable_basis`.  Blocks come out in a deterministic order, laws by leading monomial.
+    A ``budget`` (:class:`lieflow.budget.Budget`) is checked all along (it raises
+    :class:`~lieflow.budget.BudgetExceeded` when a limit is reached).
     """
     fields = _check_fields(fields)
+    check = _checker(budget)
     n = fields[0].ring.ngens
-    weights = homogeneity_weights(fields)
+    weights = homogeneity_weights(fields, budget=budget)
     wvar = [tuple(w[i] for w in weights) for i in range(n)]
     blocks: dict = {}
-    for m in monomials:
+    for count, m in enumerate(monomials):
+        if count % _CHECK_EVERY == 0:
+            check(step="grading")
         key = tuple(sum(wvar[i][a] for i in m) for a in range(len(weights)))
         blocks.setdefault(key, []).append(m)
     # for each variable k: the generators' k-th components, as (generator, term list)
     by_var: dict = {}
     for g, X in enumerate(fields):
+        if g % _CHECK_EVERY == 0:
+            check()
         for k, comp in X.components:
             by_var.setdefault(k, []).append((g, list(comp.items())))
-    alive = _unforced(fields, monomials)
+    alive = _unforced(fields, monomials, check)
     out = []
     for key in sorted(blocks):
         monos = [m for m in blocks[key] if m in alive]
@@ -128,7 +164,10 @@ def solve_laws(fields, monomials) -> list:
             continue
         monos.sort(key=lambda m: (-len(m), m))  # readable leading monomials
         eqs: dict = {}
+        check(step="building the system")
         for col, m in enumerate(monos):
+            if col % 256 == 0:
+                check()
             for k in set(m):
                 terms = by_var.get(k)
                 if not terms:
@@ -143,18 +182,21 @@ def solve_laws(fields, monomials) -> list:
                         if row is None:
                             row = eqs[(g, mu)] = {}
                         row[col] = row.get(col, 0) + mult * pc
+        check(step="row reduction")
         rows = _reduce_rows(eqs.values(), len(monos))
         if rows is None:  # every unknown of the block is forced to zero
             continue
-        null = nullspace_qq(rows, len(monos))
-        for v in readable_basis(null, len(monos)):
+        check(step="null space")
+        null = nullspace_qq(rows, len(monos), budget=budget)
+        check(step="sparsify")
+        for v in readable_basis(null, len(monos), budget=budget):
             # columns are in (degree descending, lexicographic) order: min(v) is the leading monomial
             out.append((monos[min(v)], len(v), {monos[c]: x for c, x in sorted(v.items())}))
     out.sort(key=lambda item: (-len(item[0]), item[0], item[1]))
     return [terms for _, _, terms in out]
 
 
-def _unforced(fields, monomials) -> set:
+def _unforced(fields, monomials, check=_no_check) -> set:
     """The monomials whose coefficient is not forced to 0 by a one-unknown equation, found cheaply.
 
     Generator by generator, the products ``X^k · ∂_k θ^α`` of the still-alive unknowns ``α`` are
@@ -170,7 +212,9 @@ def _unforced(fields, monomials) -> set:
     for m in monomials:
         for k in set(m):
             containing.setdefault(k, []).append(m)
+    check(step="pre-pass")
     for X in fields:
+        check()
         tally: dict = {}  # output monomial -> [producer or None if several, total coefficient]
         for k, comp in X.components:
             ms = containing.get(k)
@@ -202,7 +246,7 @@ def _unforced(fields, monomials) -> set:
     return alive
 
 
-def homogeneity_weights(fields) -> tuple:
+def homogeneity_weights(fields, *, budget=None) -> tuple:
     """A basis of the integer weightings of the variables that make every field homogeneous.
 
     A weight vector ``w`` grades monomials by ``w·exponent``; a field ``X = Σ_k X^k ∂_k`` is
@@ -214,6 +258,8 @@ def homogeneity_weights(fields) -> tuple:
     ----------
     fields : sequence of VectorField
         Nonzero fields over one ring.
+    budget : Budget, optional
+        Checked once per field (see :mod:`lieflow.budget`).
 
     Returns
     -------
@@ -235,9 +281,11 @@ def homogeneity_weights(fields) -> tuple:
     ((1, 1, 0), (0, 0, 1))
     """
     fields = _check_fields(fields)
+    check = _checker(budget)
     n = fields[0].ring.ngens
     rows = set()
     for g, X in enumerate(fields):
+        check()
         for k, comp in X.components:
             for m, _ in comp.items():
                 row: dict = {}
@@ -246,7 +294,7 @@ def homogeneity_weights(fields) -> tuple:
                 row[k] = row.get(k, 0) - 1
                 row[n + g] = -1
                 rows.add(tuple(sorted((c, v) for c, v in row.items() if v)))
-    null = nullspace_qq([dict(r) for r in rows], n + len(fields))
+    null = nullspace_qq([dict(r) for r in rows], n + len(fields), budget=budget)
     piv, _ = rref_qq([{c: v for c, v in vec.items() if c < n} for vec in null])
     out = []
     for p in sorted(piv):
@@ -327,7 +375,7 @@ def _reduce(v: dict, rows: dict) -> dict:
                 v.pop(k, None)
 
 
-def readable_basis(vectors, ncols: int) -> list:
+def readable_basis(vectors, ncols: int, *, budget=None) -> list:
     """A sparse basis of the span of ``vectors`` (sparse dicts), deterministic.
 
     Candidates are the reduced echelon bases for the column order and for its reverse (each keeps
@@ -336,8 +384,8 @@ def readable_basis(vectors, ncols: int) -> list:
     """
     if not vectors:
         return []
-    fwd, _ = rref_qq(vectors)
-    rev, _ = rref_qq([{ncols - 1 - c: x for c, x in v.items()} for v in vectors])
+    fwd, _ = rref_qq(vectors, budget=budget)
+    rev, _ = rref_qq([{ncols - 1 - c: x for c, x in v.items()} for v in vectors], budget=budget)
     pool = [fwd[p] for p in sorted(fwd)] + [{ncols - 1 - c: x for c, x in rev[p].items()} for p in sorted(rev)]
     pool.sort(key=lambda v: (len(v), sorted(v)))
     chosen, rows = [], {}
@@ -348,10 +396,10 @@ def readable_basis(vectors, ncols: int) -> list:
             chosen.append(v)
             if len(chosen) == len(fwd):
                 break
-    return sparsify(chosen)
+    return sparsify(chosen, budget=budget)
 
 
-def sparsify(basis, *, max_passes: int = 20) -> list:
+def sparsify(basis, *, max_passes: int = 20, budget=None) -> list:
     """Make a basis of sparse vectors sparser by pairwise elimination (same span, deterministic).
 
     Repeatedly replaces ``v_i`` by ``v_i + c v_j`` when that cancels a common coordinate and
@@ -362,10 +410,12 @@ def sparsify(basis, *, max_passes: int = 20) -> list:
     >>> sparsify([{0: 1, 1: 1, 2: -1}, {1: 1, 2: -1, 3: 1}])
     [{0: 1, 3: -1}, {1: 1, 2: -1, 3: 1}]
     """
+    check = _checker(budget)
     basis = [dict(v) for v in basis]
     for _ in range(max_passes):
         improved = False
         for i in range(len(basis)):
+            check()
             vi = basis[i]
             for j in range(len(basis)):
                 if i == j:
@@ -391,7 +441,9 @@ def sparsify(basis, *, max_passes: int = 20) -> list:
     return basis
 
 
-def polynomial_laws(fields, *, degree: int = 2, variables=None, max_unknowns: int = 2_000_000) -> tuple:
+def polynomial_laws(
+    fields, *, degree: int = 2, variables=None, max_unknowns: int = 2_000_000, prime=None, budget=None
+) -> tuple:
     """All polynomial conservation laws of degree ``≤ degree`` (no constant term): a basis.
 
     Each law is in normal form (integer coefficients, gcd 1, terms sorted, leading coefficient
@@ -405,6 +457,14 @@ def polynomial_laws(fields, *, degree: int = 2, variables=None, max_unknowns: in
         Maximal total degree (default 2).
     variables : iterable, optional
         Restrict the search to polynomials in these variables (names or indices).
+    max_unknowns : int
+        Refuse searches with more unknown coefficients than this.
+    prime : int, optional
+        Prime of the modular step that picks the equations to impose (see
+        :func:`spanning_subset`); by default one dividing no coefficient of the fields
+        (:func:`lieflow.algebra.primes.prime_for`).  The laws do not depend on it.
+    budget : Budget, optional
+        Deadline, memory cap and progress (:mod:`lieflow.budget`), checked all along.
 
     Returns
     -------
@@ -413,9 +473,14 @@ def polynomial_laws(fields, *, degree: int = 2, variables=None, max_unknowns: in
     Raises
     ------
     BadArgumentError
-        for bad fields or degree.
+        for bad fields, degree or prime.
     LimitExceededError
         if the number of unknown coefficients exceeds the limit.
+    BudgetExceeded
+        when the budget's limit is reached; its ``partial`` holds the laws already verified
+        against every field (possibly none).
+    LawSearchInterrupted
+        (a KeyboardInterrupt) on Ctrl-C, with the laws already verified in ``partial``.
     VerificationError
         if a computed law fails the exact check (a bug; never expected).
 
@@ -436,26 +501,68 @@ def polynomial_laws(fields, *, degree: int = 2, variables=None, max_unknowns: in
             f"degree={degree}: {comb(len(vars_) + degree, degree) - 1} unknown coefficients exceed "
             f"max_unknowns={max_unknowns}"
         )
-    return verified_laws(fields, monomial_basis(vars_, degree))
+    return verified_laws(fields, monomial_basis(vars_, degree), prime=prime, budget=budget)
 
 
-def spanning_subset(fields, *, seed: int = 20261123, prime: int = DEFAULT_PRIME) -> list:
+def spanning_subset(fields, *, seed: int = 20261123, prime=None, budget=None) -> list:
     """Fields whose values at a random point span those of all the fields (greedy, in order).
 
     At a generic point, every other field is then a combination of these with rational-function
     coefficients, so a function they all annihilate is annihilated by every field.  (Only used to
-    *find* laws: :func:`verified_laws` still checks each law against every field.)
+    *find* laws: :func:`verified_laws` still checks each law against every field.)  The values
+    are taken modulo ``prime`` (by default one that divides no coefficient of the fields) at a
+    point with no coordinate divisible by it.
+
+    Parameters
+    ----------
+    fields : sequence of VectorField
+    seed : int
+        Seed of the random point.
+    prime : int, optional
+        See :func:`lieflow.algebra.primes.prime_for`.
+    budget : Budget, optional
+        Checked once per field.
+
+    Returns
+    -------
+    list of VectorField
+        Never empty when some field is nonzero at the point.
+
+    Raises
+    ------
+    BadArgumentError
+        for bad fields or a prime dividing a coefficient.
+    BudgetExceeded
+        when the budget's limit is reached.
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing, VectorField
+    >>> R = PolyRing.get(("x", "y"))
+    >>> x, y = R.gens
+    >>> X, Y = VectorField(R, {"x": y}), VectorField(R, {"x": y * 2147483647})
+    >>> spanning_subset([X, Y]) == [X]
+    True
     """
-    import random
+    from .closure import random_point
 
-    rng = random.Random(seed)
+    fields = _check_fields(fields)
+    check = _checker(budget)
+    prime = prime_for(fields, prime)
     n = fields[0].ring.ngens
-    ev = PointEvaluator([rng.randint(1, 2**30) for _ in range(n)], prime)
-    ech = ModularEchelon(n, prime)
-    return [X for X in fields if ech.rank < n and ech.add(ev.dense(X))]
+    ev = PointEvaluator(random_point(n, seed, prime=prime), prime)
+    ech = ModularEchelon(n, prime, fingerprints=True)
+    out = []
+    for X in fields:
+        check()
+        if ech.rank >= n:
+            break
+        if ech.add(ev.value_only(X)):
+            out.append(X)
+    return out
 
 
-def verified_laws(fields, monomials) -> tuple:
+def verified_laws(fields, monomials, *, prime=None, budget=None) -> tuple:
     """A basis of the laws in the span of ``monomials``, normalized and verified against every field.
 
     The equations are first imposed for a :func:`spanning_subset` of the fields only (far fewer
@@ -465,27 +572,89 @@ def verified_laws(fields, monomials) -> tuple:
 
     Raises
     ------
+    BudgetExceeded
+        when the budget's limit is reached; ``partial`` holds the laws verified so far.
+    LawSearchInterrupted
+        on Ctrl-C, with the laws verified so far in ``partial``.
     VerificationError
         if a law computed from all the fields fails the exact check (a bug; never expected).
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing, VectorField
+    >>> R = PolyRing.get(("x", "y"))
+    >>> x, y = R.gens
+    >>> verified_laws([VectorField(R, [y, -x])], monomial_basis([0, 1], 2))
+    (Poly(x**2 + y**2),)
     """
     fields = _check_fields(fields)
     ring = fields[0].ring
-    subset = spanning_subset(fields)
+    check = _checker(budget)
+    subset = spanning_subset(fields, prime=prime, budget=budget) or fields
     attempts = [subset, fields] if len(subset) < len(fields) else [fields]
     for gens in attempts:
-        laws = tuple(normalize_law(Poly(ring, t)) for t in solve_laws(gens, monomials))
-        if all(verify_law(h, fields) for h in laws):
-            return laws
+        laws = tuple(normalize_law(Poly(ring, t)) for t in solve_laws(gens, monomials, budget=budget))
+        check(step="verification")
+        verified = []
+        try:
+            for h in laws:
+                if not _verify_checked(h, fields, check):
+                    break
+                verified.append(h)
+            else:
+                return laws
+        except BudgetExceeded as exc:
+            # laws verified against every field are laws, whichever equations found them
+            exc.partial = tuple(verified)
+            raise
+        except KeyboardInterrupt:
+            raise LawSearchInterrupted(verified) from None
     bad = next(h for h in laws if not verify_law(h, fields))
     raise VerificationError(f"computed law {bad} is not annihilated by every generator")
 
 
-def independent_laws(laws, point, *, prime: int = DEFAULT_PRIME) -> tuple:
+def _verify_checked(h: Poly, fields, check) -> bool:
+    """:func:`verify_law`, with a budget checkpoint every few hundred fields."""
+    step = 512
+    for start in range(0, len(fields), step):
+        check()
+        if not verify_law(h, fields[start : start + step]):
+            return False
+    return True
+
+
+def independent_laws(laws, point, *, prime=None, budget=None) -> tuple:
     """A maximal functionally independent subfamily, chosen greedily (lowest degree first).
 
     Laws are independent when their gradients at ``point`` are linearly independent; the modular
     rank used is a lower bound on the exact rank, so every selected family is truly independent.
 
+    Parameters
+    ----------
+    laws : sequence of Poly
+    point : sequence of int
+    prime : int, optional
+        Modulus of the rank; by default the largest prime below ``2**31`` dividing no coefficient
+        of the laws (a census passes the prime of its certificate).
+    budget : Budget, optional
+        Checked once per law.
+
+    Returns
+    -------
+    tuple of Poly
+
+    Raises
+    ------
+    BadArgumentError
+        for a prime that is not a prime below ``2**31`` or divides a denominator.
+    BudgetExceeded
+        when the budget's limit is reached; ``partial`` holds the family chosen so far (also
+        independent).
+    LawSearchInterrupted
+        on Ctrl-C, with the family chosen so far in ``partial``.
+
+    Examples
+    --------
     >>> from lieflow.algebra import PolyRing
     >>> x, y = PolyRing.get(("x", "y")).gens
     >>> [str(h) for h in independent_laws([x - y, (x - y) ** 2], [3, 5])]
@@ -494,12 +663,24 @@ def independent_laws(laws, point, *, prime: int = DEFAULT_PRIME) -> tuple:
     laws = list(laws)
     if not laws:
         return ()
+    check = _checker(budget)
     ring = laws[0].ring
+    if prime is None:
+        from .algebra import VectorField
+
+        prime = prime_for([VectorField(ring, {0: h}) for h in laws])
     ev = PointEvaluator(point, prime)
     ech = ModularEchelon(ring.ngens, prime)
     chosen = []
-    for h in sorted(laws, key=lambda h: h.degree):
-        _, grad = ev.poly_value_and_gradient(h)
-        if ech.add([grad.get(j, 0) for j in range(ring.ngens)]):
-            chosen.append(h)
+    try:
+        for h in sorted(laws, key=lambda h: h.degree):
+            check()
+            _, grad = ev.poly_value_and_gradient(h)
+            if ech.add(grad):
+                chosen.append(h)
+    except BudgetExceeded as exc:
+        exc.partial = tuple(chosen)
+        raise
+    except KeyboardInterrupt:
+        raise LawSearchInterrupted(chosen) from None
     return tuple(chosen)

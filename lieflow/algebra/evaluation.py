@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import BadArgumentError
 from .fields import VectorField
 from .rings import DEFAULT_PRIME, Poly
 
@@ -38,6 +39,10 @@ class PointEvaluator:
 
     def _coeff(self, c) -> int:
         if type(c) is Fraction:
+            if c.denominator % self.prime == 0:
+                raise BadArgumentError(
+                    "prime", self.prime, f"divides the denominator of the coefficient {c}: no value modulo it"
+                )
             return c.numerator * pow(c.denominator, -1, self.prime) % self.prime
         return c % self.prime
 
@@ -93,6 +98,42 @@ class PointEvaluator:
         if X not in self._jacobians:
             self._eval(X)
         return self._jacobians[X]
+
+    def value_only(self, X: VectorField) -> dict:
+        """Sparse value ``{k: X^k(p)}`` modulo the prime, without the Jacobian and uncached
+        (for a single pass over many fields; counted in ``evaluations``).
+
+        Raises
+        ------
+        BadArgumentError
+            if the prime divides the denominator of a coefficient.
+
+        Examples
+        --------
+        >>> from lieflow.algebra.rings import PolyRing
+        >>> x, y = PolyRing.get(("x", "y")).gens
+        >>> X = VectorField(PolyRing.get(("x", "y")), {"x": y * y, "y": x - 3})
+        >>> PointEvaluator([3, 5], prime=7).value_only(X)
+        {0: 4}
+        """
+        known = self._values.get(X)
+        if known is not None:
+            return known
+        p = self.prime
+        pt = self.point
+        vals = {}
+        for k, comp in X.components:
+            total = 0
+            for m, c in comp.items():
+                c = self._coeff(c)
+                for i in m:
+                    c = c * pt[i] % p
+                total += c
+            total %= p
+            if total:
+                vals[k] = total
+        self.evaluations += 1
+        return vals
 
     def dense(self, X: VectorField) -> list:
         v = self.value(X)

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Mapping
 
 from ..errors import BadArgumentError, IncompatibleRingError
@@ -47,7 +48,7 @@ class VectorField:
     Poly(0)
     """
 
-    __slots__ = ("ring", "components", "_hash", "_vars", "_support", "name")
+    __slots__ = ("ring", "components", "_hash", "_vars", "_support", "_ints", "name")
 
     def __init__(self, ring: PolyRing, components, name: str | None = None):
         self.ring = ring
@@ -67,6 +68,7 @@ class VectorField:
         self._hash = None
         self._vars = None
         self._support = None
+        self._ints = None
         self.name = name
 
     @classmethod
@@ -77,6 +79,7 @@ class VectorField:
         obj._hash = None
         obj._vars = None
         obj._support = None
+        obj._ints = None
         obj.name = name
         return obj
 
@@ -100,6 +103,30 @@ class VectorField:
         if self._support is None:
             self._support = frozenset(i for i, _ in self.components)
         return self._support
+
+    @property
+    def coefficient_integers(self) -> frozenset:
+        """``|numerator|`` and denominator of every coefficient, except 0 and 1 (cached): the
+        integers a prime must not divide to reduce this field faithfully.
+
+        >>> from lieflow.algebra.rings import PolyRing
+        >>> R = PolyRing.get(("x", "y"))
+        >>> x, y = R.gens
+        >>> sorted(VectorField(R, {"x": y * Fraction(-6, 35), "y": x}).coefficient_integers)
+        [6, 35]
+        """
+        if self._ints is None:
+            out = set()
+            for _, comp in self.components:
+                for c in comp._terms.values():
+                    if type(c) is int:
+                        out.add(-c if c < 0 else c)
+                    else:
+                        out.add(abs(c.numerator))
+                        out.add(c.denominator)
+            out.discard(1)
+            self._ints = _intern_ints(frozenset(out))
+        return self._ints
 
     @property
     def variables(self) -> frozenset:
@@ -216,6 +243,16 @@ class VectorField:
         return printer._print(self.as_matrix())
 
 
+_COMMON_INTS: dict = {}
+
+
+def _intern_ints(s: frozenset) -> frozenset:
+    """One shared object for the small sets most fields have (``{}``, ``{2}``, ...)."""
+    if len(s) > 2:
+        return s
+    return _COMMON_INTS.setdefault(s, s)
+
+
 def _rebuild_field(ring, comps, name):
     return VectorField._from_clean(ring, comps, name)
 
@@ -251,19 +288,27 @@ def gradient_field(f: Poly, name: str | None = None) -> VectorField:
     return VectorField._from_clean(f.ring, {k: d for k, d in f.gradient().items() if d}, name)
 
 
-def _bracket(X: VectorField, Y: VectorField) -> VectorField:
-    """Uncached ``DY.X - DX.Y``; differentiates only where the result can be nonzero."""
+def _bracket(X: VectorField, Y: VectorField, budget=None) -> VectorField:
+    """Uncached ``DY.X - DX.Y``; differentiates only where the result can be nonzero.
+
+    With a ``budget`` (:class:`lieflow.budget.Budget`), its ``check()`` runs once per component,
+    so a huge expansion stops at the budget's deadline or memory cap."""
     ring = X.ring
     xc = dict(X.components)
     yc = dict(Y.components)
+    check = budget.check if budget is not None else None
     # (DY.X)^k = sum_{j in supp X and vars Y^k} X^j d_j Y^k
     out: dict = {}
     for k, yk in Y.components:
+        if check is not None:
+            check()
         for j in yk.variables:
             xj = xc.get(j)
             if xj is not None:
                 _accumulate(out, k, xj, yk, j, 1)
     for k, xk in X.components:
+        if check is not None:
+            check()
         for j in xk.variables:
             yj = yc.get(j)
             if yj is not None:
@@ -322,7 +367,8 @@ class BracketCache:
         self.computed = 0
         self.hits = 0
 
-    def bracket(self, X: VectorField, Y: VectorField) -> VectorField:
+    def bracket(self, X: VectorField, Y: VectorField, *, budget=None) -> VectorField:
+        """``[X, Y]``, from the memo or expanded (checking ``budget`` along the way, if given)."""
         X._check(Y)
         key = (X, Y)
         r = self._memo.get(key)
@@ -333,8 +379,8 @@ class BracketCache:
         if r is not None:
             self.hits += 1
             return -r
+        r = _bracket(X, Y, budget)
         self.computed += 1
-        r = _bracket(X, Y)
         if self.maxsize:
             if len(self._memo) >= self.maxsize:
                 self._memo.pop(next(iter(self._memo)))

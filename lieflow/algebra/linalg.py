@@ -17,6 +17,7 @@ census certificates need.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from math import gcd, isqrt, lcm
 
@@ -29,12 +30,23 @@ _SLOT_BYTES = 10  # 80-bit slots: sums of < 2**18 products of two 31-bit residue
 
 
 def reduce_mod(v, prime: int = DEFAULT_PRIME) -> list:
-    """Reduce a vector of rationals modulo ``prime`` (raises if a denominator is divisible by it)."""
+    """Reduce a vector of rationals modulo ``prime``.
+
+    Raises
+    ------
+    BadArgumentError
+        if ``prime`` divides a denominator.
+
+    Examples
+    --------
+    >>> reduce_mod([Fraction(1, 2), -1], 7)
+    [4, 6]
+    """
     out = []
     for x in v:
         if isinstance(x, Fraction):
             if x.denominator % prime == 0:
-                raise ZeroDivisionError(f"denominator of {x} divisible by {prime}")
+                raise BadArgumentError("prime", prime, f"divides the denominator of {x}: no value modulo it")
             out.append(x.numerator * pow(x.denominator, -1, prime) % prime)
         else:
             out.append(int(x) % prime)
@@ -72,6 +84,7 @@ class ModularEchelon:
     """Incremental reduced row echelon form over GF(prime).
 
     ``add(v)`` reduces ``v`` against the rows kept so far and keeps it iff it raises the rank.
+    Vectors are sequences of length ``ncols`` or sparse mappings ``{column: entry}``.
 
     The kept rows live in two blocks, each fully reduced in itself: a large *core* and a small
     *pending* block (at most about ``sqrt(2 ncols)`` rows).  Pending rows are zero in the core's
@@ -80,16 +93,40 @@ class ModularEchelon:
     reduced by the core, then by the pending block, each in one pass: a single big-integer
     multiply-accumulate over rows packed into fixed-width slots.
 
+    A sparse candidate is first tested for membership in the row space without being reduced
+    in full (:meth:`contains`): its residue vanishes at every pivot column by construction, so
+    only the columns without a pivot need looking at.  With ``fingerprints=True`` even those are
+    not looked at: the residue ``r`` is tested through ``r·w`` for two fixed random vectors ``w``
+    (each kept row stores its own ``row·w``), which costs the number of entries of the candidate
+    times the size of the pending block.  That test is one-sided: ``r·w ≠ 0`` proves ``r ≠ 0``;
+    ``r·w = 0`` for both ``w`` while ``r ≠ 0`` has probability ``prime**-2``, and would only make
+    a candidate look dependent — the rank stays a lower bound, the kept rows stay independent.
+
     Parameters
     ----------
     ncols : int
         Vector length.
     prime : int
         A prime below ``2**31`` (default ``2**31 - 1``).
+    fingerprints : bool
+        Test sparse candidates by random fingerprints (see above); default exact.
+
+    Raises
+    ------
+    BadArgumentError
+        for a negative ``ncols`` or a ``prime`` that is not a prime in ``[3, 2**31)``.
+
+    Examples
+    --------
+    >>> E = ModularEchelon(4, 7, fingerprints=True)
+    >>> [E.add(v) for v in ({0: 1, 1: 2}, {1: 1, 3: 1}, {0: 1, 3: 5})]
+    [True, True, False]
+    >>> E.rank
+    2
     """
 
-    def __init__(self, ncols: int, prime: int = DEFAULT_PRIME):
-        if not isinstance(ncols, int) or ncols < 0:
+    def __init__(self, ncols: int, prime: int = DEFAULT_PRIME, *, fingerprints: bool = False):
+        if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 0:
             raise BadArgumentError("ncols", ncols, "must be an integer >= 0")
         if isinstance(prime, bool) or not isinstance(prime, int) or not (2 < prime < 2**31) or not is_prime(prime):
             raise BadArgumentError("prime", prime, "must be a prime between 3 and 2**31")
@@ -97,9 +134,18 @@ class ModularEchelon:
         self.prime = prime
         self._nbytes = _SLOT_BYTES * ncols
         self._block = max(4, isqrt(2 * ncols))
-        # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed
-        self._core = ([], [], [])
-        self._pending = ([], [], [])
+        # each block: pivot columns, rows as lists (pivot entry 1), the same rows packed, and
+        # each row's fingerprint (row·w1, row·w2) mod prime
+        self._core = ([], [], [], [])
+        self._pending = ([], [], [], [])
+        self._core_pos: dict = {}  # core pivot column -> position in the core block
+        self._free = None  # the columns without a pivot (cached)
+        self._w = None
+        if fingerprints:
+            import random
+
+            rng = random.Random(ncols * 1_000_003 + prime)
+            self._w = tuple(tuple(rng.randrange(prime) for _ in range(ncols)) for _ in range(2))
 
     @property
     def rank(self) -> int:
@@ -113,6 +159,12 @@ class ModularEchelon:
     def _pack(self, row) -> int:
         return int.from_bytes(b"".join([x.to_bytes(_SLOT_BYTES, "little") for x in row]), "little")
 
+    def _fingerprint(self, row) -> tuple:
+        if self._w is None:
+            return None
+        p = self.prime
+        return tuple(sum(a * b for a, b in zip(row, w) if a) % p for w in self._w)
+
     def _eliminate(self, r: list, block) -> list:
         """``r - sum_c r[c] row_c`` over a block's rows (mod prime), in one pass."""
         acc = 0
@@ -122,12 +174,89 @@ class ModularEchelon:
                 acc += f * packed
         return self._subtract(r, acc)
 
-    def reduce(self, v) -> list:
-        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
+    def _dense(self, v) -> list:
+        """``v`` (a sequence or a sparse mapping) as a list of residues mod prime."""
+        p = self.prime
+        if isinstance(v, Mapping):
+            out = [0] * self.ncols
+            for c, x in v.items():
+                if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < self.ncols:
+                    raise BadArgumentError("v", c, f"column index must be in 0..{self.ncols - 1}")
+                out[c] = x % p
+            return out
         if len(v) != self.ncols:
             raise BadArgumentError("v", len(v), f"vector length must be {self.ncols}")
+        return [x % p for x in v]
+
+    def contains(self, v) -> bool:
+        """Whether ``v`` is in the span of the kept rows (mod prime).
+
+        Exact, except for sparse ``v`` with ``fingerprints=True`` (see the class notes).
+
+        Raises
+        ------
+        BadArgumentError
+            for a dense ``v`` of the wrong length.
+
+        Examples
+        --------
+        >>> E = ModularEchelon(4, 7)
+        >>> E.add({0: 1, 2: 3}), E.contains({0: 2, 2: 6}), E.contains([1, 0, 3, 1])
+        (True, True, False)
+        """
+        if not isinstance(v, Mapping):
+            return not any(self.reduce(v))
         p = self.prime
-        v = [x % p for x in v]
+        core_pos = self._core_pos
+        cpiv, crows, cpacked, cfp = self._core
+        ppiv, prows, ppacked, pfp = self._pending
+        fcore = []  # (position in the core, multiplier)
+        for c, x in v.items():
+            i = core_pos.get(c)
+            if i is not None:
+                x %= p
+                if x:
+                    fcore.append((i, x))
+        # multipliers of the pending rows: the entries at their pivots after the core's elimination
+        fpend = []
+        for k, c in enumerate(ppiv):
+            f = v.get(c, 0)
+            for i, x in fcore:
+                y = crows[i][c]
+                if y:
+                    f -= x * y
+            f %= p
+            if f:
+                fpend.append((k, f))
+        if self._w is not None:
+            for w, t in zip(self._w, range(2)):
+                total = sum(x * w[c] for c, x in v.items())
+                total -= sum(x * cfp[i][t] for i, x in fcore)
+                total -= sum(f * pfp[k][t] for k, f in fpend)
+                if total % p:
+                    return False
+            return True
+        # exact: the residue v - Σ f row vanishes at every pivot column; look at the others only
+        acc = 0
+        for i, x in fcore:
+            acc += x * cpacked[i]
+        for k, f in fpend:
+            acc += f * ppacked[k]
+        if self._free is None:
+            piv = set(self.pivots)
+            self._free = [j for j in range(self.ncols) if j not in piv]
+        sb = _SLOT_BYTES
+        fb = int.from_bytes
+        b = acc.to_bytes(self._nbytes + 8, "little") if acc else None
+        for j in self._free:
+            if (v.get(j, 0) - (fb(b[j * sb : (j + 1) * sb], "little") if b else 0)) % p:
+                return False
+        return True
+
+    def reduce(self, v) -> list:
+        """The residue of ``v`` (entries taken mod prime) after elimination by the kept rows."""
+        v = self._dense(v)
+        p = self.prime
         acc = 0
         for c, packed in zip(self._core[0], self._core[2]):
             f = v[c]
@@ -157,37 +286,76 @@ class ModularEchelon:
 
     def add(self, v) -> bool:
         """Keep ``v`` if it is independent of the kept rows; return whether it was kept."""
-        r = self.reduce(v)
-        c0 = next((j for j, x in enumerate(r) if x), None)
-        if c0 is None:
+        if isinstance(v, Mapping) and self.contains(v):
             return False
+        r = self.reduce(v)
+        if not any(r):
+            return False
+        self.insert(r)
+        return True
+
+    def insert(self, r) -> None:
+        """Keep a nonzero residue ``r = self.reduce(v)`` (no row may have been kept since).
+
+        ``add`` is ``reduce`` then ``insert``; calling them apart lets a caller decide, between
+        the two, whether to keep the row (the rank changes only in ``insert``).
+
+        Raises
+        ------
+        BadArgumentError
+            for a zero residue or one of the wrong length.
+
+        Examples
+        --------
+        >>> E = ModularEchelon(2, 7)
+        >>> r = E.reduce([3, 1]); E.rank
+        0
+        >>> E.insert(r); E.rank, E.pivots
+        (1, [0])
+        """
+        c0 = next((j for j, x in enumerate(r) if x), None)
+        if c0 is None or len(r) != self.ncols:
+            raise BadArgumentError("r", r, "expected a nonzero residue returned by reduce()")
         p = self.prime
         inv = pow(r[c0], -1, p)
         r = [x * inv % p for x in r]
-        piv, rows, packed = self._pending
+        fp_r = self._fingerprint(r)
+        piv, rows, packed, fps = self._pending
         for i, row in enumerate(rows):  # keep the pending block reduced in itself
             f = row[c0]
             if f:
                 rows[i] = row = [(a - f * b) % p for a, b in zip(row, r)]
                 packed[i] = self._pack(row)
+                if fp_r is not None:
+                    fps[i] = tuple((a - f * b) % p for a, b in zip(fps[i], fp_r))
         piv.append(c0)
         rows.append(r)
         packed.append(self._pack(r))
+        fps.append(fp_r)
+        self._free = None
         if len(piv) >= self._block:
             self._merge()
-        return True
 
     def _merge(self) -> None:
         """Clear the pending pivots from the core rows and move the pending rows into the core."""
-        cpiv, crows, cpacked = self._core
+        cpiv, crows, cpacked, cfps = self._core
+        ppiv, _, _, pfps = self._pending
         for i, row in enumerate(crows):
             new = self._eliminate(row, self._pending)
             if new is not row:
+                if cfps[i] is not None:
+                    fp = list(cfps[i])
+                    for c, pf in zip(ppiv, pfps):
+                        f = row[c]
+                        if f:
+                            fp = [a - f * b for a, b in zip(fp, pf)]
+                    cfps[i] = tuple(a % self.prime for a in fp)
                 crows[i] = new
                 cpacked[i] = self._pack(new)
         for mine, theirs in zip(self._core, self._pending):
             mine.extend(theirs)
             theirs.clear()
+        self._core_pos = {c: i for i, c in enumerate(cpiv)}
 
 
 def rank_mod(rows, prime: int = DEFAULT_PRIME) -> int:
@@ -234,12 +402,13 @@ def rank_qq(rows) -> int:
     return rank
 
 
-def rref_qq(rows):
+def rref_qq(rows, *, budget=None):
     """Reduced row echelon form over QQ of sparse rows ``{col: coeff}``.
 
     Returns ``(piv_row, col_rows)``: ``piv_row`` maps each pivot column (the smallest column of its
     row) to its row (pivot coefficient 1, zero in every other pivot column); ``col_rows`` maps each
-    non-pivot column to the set of pivot columns whose row contains it.
+    non-pivot column to the set of pivot columns whose row contains it.  A ``budget``
+    (:class:`lieflow.budget.Budget`) is checked once per row.
 
     >>> piv, _ = rref_qq([{0: 2, 1: 4}, {0: 1, 2: 1}])
     >>> sorted((c, sorted(r.items())) for c, r in piv.items())
@@ -249,7 +418,10 @@ def rref_qq(rows):
     # integer, other pivot columns are zero; rows are scaled to pivot 1 only on the way out.
     piv_row: dict = {}  # pivot column -> integer row (no other pivot columns)
     col_rows: dict = {}  # column -> set of pivot columns whose row contains it (non-pivot cols)
+    check = budget.check if budget is not None else None
     for raw in rows:
+        if check is not None:
+            check()
         row = _integer_row(raw)
         if not row:
             continue
@@ -327,14 +499,15 @@ def _primitive(row: dict) -> dict:
     return row if g == 1 else {c: x // g for c, x in row.items()}
 
 
-def nullspace_qq(rows, ncols: int) -> list:
+def nullspace_qq(rows, ncols: int, *, budget=None) -> list:
     """Basis of ``{x in QQ^ncols : row . x = 0 for every row}``; rows are sparse ``{col: coeff}``.
 
     The basis is the canonical one of the reduced row echelon form with pivots chosen left to
     right: one vector per free column ``f``, with ``x_f = 1`` and zeros on the other free columns.
-    Returned vectors are sparse dicts with exact (int or Fraction) entries.
+    Returned vectors are sparse dicts with exact (int or Fraction) entries.  A ``budget`` is
+    checked once per row (see :func:`rref_qq`).
     """
-    piv_row, col_rows = rref_qq(rows)
+    piv_row, col_rows = rref_qq(rows, budget=budget)
     basis = []
     for f in range(ncols):
         if f in piv_row:

@@ -429,8 +429,27 @@ class Poly:
         return Poly(self.ring, t)
 
     def gradient(self) -> dict:
-        """``{variable index: partial derivative}`` for the variables that occur."""
-        return {i: self.diff(i) for i in sorted(self.variables)}
+        """``{variable index: partial derivative}`` for the variables that occur.
+
+        One pass over the terms: removing one copy of ``x_i`` from distinct monomials gives
+        distinct monomials, so no term of a partial derivative cancels.
+
+        >>> x, y = PolyRing.get(("x", "y")).gens
+        >>> (x * x * y + y).gradient()
+        {0: Poly(2*x*y), 1: Poly(x**2 + 1)}
+        """
+        acc: dict = {}
+        for m, c in self._terms.items():
+            prev = None
+            for pos, i in enumerate(m):
+                if i == prev:
+                    continue
+                prev = i
+                d = acc.get(i)
+                if d is None:
+                    d = acc[i] = {}
+                d[m[:pos] + m[pos + 1 :]] = _norm(m.count(i) * c)
+        return {i: Poly(self.ring, acc[i], True) for i in sorted(acc)}
 
     # -- evaluation ----------------------------------------------------------------------
     def _point_list(self, point):
@@ -463,6 +482,8 @@ class Poly:
         total = 0
         for m, c in self._terms.items():
             if type(c) is Fraction:
+                if c.denominator % prime == 0:
+                    raise BadArgumentError("prime", prime, f"divides the denominator of the coefficient {c}")
                 v = c.numerator * pow(c.denominator, -1, prime)
             else:
                 v = c

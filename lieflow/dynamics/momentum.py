@@ -80,10 +80,10 @@ class MomentumSystem(System):
         α (Nesterov, laws ``t^α·A``), 0 (no damping)."""
         return self.alpha if self.damping == "nesterov" else _DEFAULT_TIME_DEGREE[self.damping]
 
-    def find_laws(self, *, degree: int = 2, time_degree: int | None = None) -> tuple:
+    def find_laws(self, *, degree: int = 2, time_degree: int | None = None, prime=None, budget=None) -> tuple:
         """A basis of the laws of degree ≤ ``time_degree`` in the time coordinate and ≤ ``degree``
         in (θ, v), each verified exactly (see :func:`momentum_laws`)."""
-        return momentum_laws(self, degree=degree, time_degree=time_degree)
+        return momentum_laws(self, degree=degree, time_degree=time_degree, prime=prime, budget=budget)
 
     def find_log_laws(self, *, degree: int = 2, time_degree: int | None = None, **options) -> tuple:
         """A basis of the laws ``P + Σ Q_j log|ℓ_j|`` (polynomial ones first), each verified exactly
@@ -336,7 +336,7 @@ def _momentum_matrix(model: Model, ring: PolyRing, damping: str, tau, alpha) -> 
 
 
 def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int | None = None,
-                  max_unknowns: int = 2_000_000) -> tuple:
+                  max_unknowns: int = 2_000_000, prime=None, budget=None) -> tuple:
     """All laws polynomial in the time coordinate (degree ≤ ``time_degree``) and in (θ, v)
     (total degree ≤ ``degree``): a basis, each law normalized and verified exactly.
 
@@ -359,6 +359,13 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
         Maximal degree in the time coordinate (default :meth:`MomentumSystem.default_time_degree`).
     max_unknowns : int
         Refuse searches with more unknown coefficients than this.
+    prime : int, optional
+        Prime of the modular step that picks the equations imposed first; by default one that
+        divides no coefficient of the generators, so that a friction such as ``τ = 2**31 - 1`` or
+        ``1/(2**31 - 1)`` is seen faithfully (see :func:`lieflow.algebra.primes.prime_for`).
+        The laws found do not depend on it.
+    budget : Budget, optional
+        Deadline, memory cap and progress (:mod:`lieflow.budget`).
 
     Returns
     -------
@@ -368,9 +375,11 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
     Raises
     ------
     BadArgumentError
-        for a bad system, degree or time degree.
+        for a bad system, degree, time degree or prime.
     LimitExceededError
         if the search has more than ``max_unknowns`` unknowns.
+    BudgetExceeded
+        when the budget's limit is reached (``partial``: the laws verified so far).
     VerificationError
         if a computed law fails the exact check (a bug; never expected).
 
@@ -397,7 +406,7 @@ def momentum_laws(system: MomentumSystem, *, degree: int = 2, time_degree: int |
     gens = system.generators
     # the shared solver splits the monomials by every grading that makes all generators
     # homogeneous (see solve_laws)
-    found = list(verified_laws(gens, momentum_monomials(ring, degree, time_degree)))
+    found = list(verified_laws(gens, momentum_monomials(ring, degree, time_degree), prime=prime, budget=budget))
     found.sort(key=lambda h: (h.degree, [m for m, _ in h.terms()]))
     return tuple(found)
 

@@ -52,13 +52,14 @@ class System:
         m = self.model.metric
         return "euclidean" if m is None else getattr(m, "kind", "custom")
 
-    def find_laws(self, *, degree: int = 2, time_degree: int | None = None) -> tuple:
-        """A basis of the polynomial laws this system's search covers (each verified exactly)."""
+    def find_laws(self, *, degree: int = 2, time_degree: int | None = None, prime=None, budget=None) -> tuple:
+        """A basis of the polynomial laws this system's search covers (each verified exactly);
+        ``prime`` and ``budget`` as in :func:`lieflow.laws.polynomial_laws`."""
         from ..laws import polynomial_laws
 
         if time_degree is not None:
             raise BadArgumentError("time_degree", time_degree, "only applies to momentum flows")
-        return polynomial_laws(self.generators, degree=degree)
+        return polynomial_laws(self.generators, degree=degree, prime=prime, budget=budget)
 
     def find_log_laws(self, *, degree: int = 2, time_degree: int | None = None, **options) -> tuple:
         """A basis of the laws ``P + Σ Q_j log|ℓ_j|`` (polynomial ones first), each verified exactly
