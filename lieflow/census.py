@@ -35,31 +35,58 @@ Certificate = RankCertificate
 
 @dataclass(frozen=True)
 class Law:
-    """An explicit, exactly verified conservation law.
+    """An explicit, exactly verified conservation law: a polynomial, or a polynomial plus logarithms.
 
     Attributes
     ----------
     poly : Poly
         The law as a polynomial in the system's variables (θ; or θ, v and the time coordinate).
+        For a law with logarithms, its polynomial part ``P`` only (the whole law is ``log_law``).
     time_expr : sympy.Expr
         The law as a function of the parameters (and velocities and ``t``): the time
         coordinate ``s`` of heavy-ball flows is written ``exp(tau*t)``.
+    log_law : LogLaw or None
+        For a law ``P + Σ_j Q_j log|ℓ_j|`` with at least one logarithm (see
+        :mod:`lieflow.loglaws`), the law itself; ``None`` for a polynomial law.
+
+    Examples
+    --------
+    >>> from lieflow.models import custom
+    >>> c = census(custom(["2*x1 + x2*x3**2 + 3*x2", "x1**2"]))
+    >>> law = c.laws[0]
+    >>> print(law)
+    2*x2**2 - x3**2 - 6*log(Abs(x3))
+    >>> law.is_polynomial, law.degree, law.poly
+    (False, 2, Poly(2*x2**2 - x3**2))
     """
 
     poly: Poly
     time_expr: object
+    log_law: object = None
+
+    @property
+    def is_polynomial(self) -> bool:
+        """True for a polynomial law (no logarithm)."""
+        return self.log_law is None
 
     @property
     def expr(self):
         """The law as a sympy expression in the system's own variables."""
+        if self.log_law is not None:
+            return self.log_law.as_expr()
         return self.poly.as_expr()
 
     @property
     def degree(self) -> int:
+        """The degree (a logarithm counting as degree 1, see :attr:`lieflow.loglaws.LogLaw.degree`)."""
+        if self.log_law is not None:
+            return self.log_law.degree
         return self.poly.degree
 
     def __str__(self):
         # in the system's own variables, print in lieflow's canonical term order (parseable by sympy)
+        if self.log_law is not None:
+            return str(self.log_law) if self.time_expr == self.log_law.as_expr() else str(self.time_expr)
         if self.time_expr == self.poly.as_expr():
             return str(self.poly)
         return str(self.time_expr)
@@ -68,10 +95,18 @@ class Law:
         return printer._print(self.time_expr)
 
     def _latex(self, printer):
-        return printer._print(self.time_expr)
+        if self.log_law is None:
+            return printer._print(self.time_expr)
+        from .io import law_latex
+
+        return law_latex(self.time_expr)
 
     def _repr_latex_(self):
-        return f"${sympy.latex(self.time_expr)}$"
+        if self.log_law is None:
+            return f"${sympy.latex(self.time_expr)}$"
+        from .io import law_latex
+
+        return f"${law_latex(self.time_expr)}$"
 
 
 @dataclass(frozen=True)
@@ -229,6 +264,39 @@ def _check_options(*, degree, time_degree, time_limit, max_brackets) -> None:
     _check_int("max_brackets", max_brackets, 1)
 
 
+def _with_log_laws(system, chosen, point, *, degree, time_degree, prime, time_limit):
+    """Extend independent polynomial laws by independent laws with logarithms.
+
+    The search (:meth:`System.find_log_laws`, same degrees) returns a basis whose polynomial part
+    spans the same polynomial laws; its laws with logarithms are added greedily after the given
+    polynomial laws (:func:`lieflow.loglaws.independent_log_laws`), so those stay as they are.
+    With a ``time_limit`` the search gets that many seconds of its own.
+
+    Returns ``(laws, dimension of the space searched or None, one word on how it went)``.
+    """
+    from .loglaws import independent_log_laws
+
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    try:
+        found = system.find_log_laws(degree=degree, time_degree=time_degree, deadline=deadline)
+        with_logs = [h for h in found if not h.is_polynomial]
+        kept = independent_log_laws(list(chosen) + with_logs, point, prime=prime) if with_logs else chosen
+    except (LimitExceededError, BadArgumentError) as exc:  # too large, too slow, or a log argument vanishing at the point
+        return chosen, None, f"skipped: {exc}"
+    new = [h for h in kept if not isinstance(h, Poly)]
+    if len(kept) - len(new) != len(chosen):  # the polynomial laws are independent: never expected
+        raise VerificationError("the independent polynomial laws became dependent in the log law search")
+    return tuple(chosen) + tuple(new), len(found), "searched"
+
+
+def _make_law(system, h) -> Law:
+    if isinstance(h, Poly):
+        return Law(h, system.time_expr(h))
+    from .loglaws import log_law_time_expr
+
+    return Law(h.poly, log_law_time_expr(system, h), h)
+
+
 def census(
     model,
     *,
@@ -345,19 +413,29 @@ def census(
     t_closure = time.perf_counter() - t0
 
     upper = D - res.rank
+    space_dim, log_search = len(found), None
+    if len(chosen) < upper and skipped is None:  # only when the polynomial laws leave a gap
+        t0 = time.perf_counter()
+        chosen, space, log_search = _with_log_laws(
+            system, chosen, point, degree=degree, time_degree=time_degree, prime=prime, time_limit=time_limit
+        )
+        space_dim = max(space_dim, space or 0)
+        t_laws += time.perf_counter() - t0
     lower = len(chosen)
     proof = choose_count_proof(Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower))
     if lower > upper:
         raise VerificationError(
             f"{lower} independent laws but the Lie algebra has rank {res.rank} in dimension {D}"
         )
-    laws = tuple(Law(h, system.time_expr(h)) for h in chosen)
+    laws = tuple(_make_law(system, h) for h in chosen)
     stats = dict(res.stats)
     stats["closure_rounds"] = res.rounds
     if confirmed is not None:
         stats["confirm_rank"] = confirmed
     if skipped is not None:
         stats["law_search_skipped"] = skipped
+    if log_search is not None:
+        stats["log_law_search"] = log_search
     return Census(
         system=system,
         ambient_dim=D,
@@ -366,7 +444,7 @@ def census(
         laws_lower=lower,
         proven=proof is not None,
         laws=laws,
-        law_space_dim=len(found),
+        law_space_dim=space_dim,
         certificate=RankCertificate(res.point, res.prime, res.kept_words, cert_seed),
         graph=res.graph,
         closure_reason=res.reason,
