@@ -319,7 +319,11 @@ def census(
        exactly; a maximal independent family gives the lower bound;
     2. the closure algorithm at a seeded random point gives the rank ``r`` of the Lie algebra's
        trace there, hence the upper bound ``ambient_dim - r``; with ``early_stop`` it stops as
-       soon as the bounds meet (that is a proof, not a guess).
+       soon as the bounds meet (that is a proof, not a guess);
+    3. only if the bounds still differ: laws ``P + Σ_j Q_j log|ℓ_j|`` of the same degree
+       (:mod:`lieflow.loglaws`), each verified exactly; the independent ones are added after the
+       polynomial laws.  The closure ran to its end in that case (it stops early only when the
+       bounds meet), so its upper bound stands, and no work is spent on logarithms otherwise.
 
     Parameters
     ----------
@@ -341,7 +345,9 @@ def census(
     early_stop : bool
         Stop the closure when the rank reaches ``ambient_dim - laws_lower`` (default True).
     time_limit, max_brackets : optional
-        Limits for the closure; what was found before a limit remains valid evidence.
+        Limits for the closure; what was found before a limit remains valid evidence.  The log
+        law search of step 3 gets ``time_limit`` seconds of its own; if it passes them (or its
+        system is too large), the polynomial laws stay and ``stats["log_law_search"]`` says why.
     prime : int
         Modulus for ranks.
 

@@ -3,7 +3,9 @@
 JSON keys follow DESIGN §6.  Rationals are ``"p/q"`` strings; laws appear twice: ``laws`` as
 strings sympy can parse (written with ``t``), and ``law_terms`` as exact term lists
 ``[[coefficient, [[name, exponent], ...]], ...]`` over ``variables`` which :func:`census_from_json`
-reads back without evaluating any code.
+reads back without evaluating any code.  A law with logarithms ``P + Σ_j Q_j log|ℓ_j|`` is stored
+as :meth:`lieflow.loglaws.LogLaw.to_terms` gives it, ``{"poly": terms, "log": [[Q_j, ℓ_j], ...]}``
+(``laws`` then writes ``log(Abs(...))``); polynomial laws keep the plain term list.
 
 Format 2 (lieflow 0.2): ``proven`` means the count is proven, ``count_proof`` names the proof
 (``count_certificate`` holds it), ``laws_complete`` says every independent law is written out, and
