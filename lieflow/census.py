@@ -136,9 +136,11 @@ class Census:
     laws_complete : bool
         ``laws_lower == laws_upper``: every independent law is written out in ``laws``.
     laws : tuple of Law
-        The independent explicit laws.
+        The independent explicit laws: polynomial ones first, then any with logarithms (searched
+        only when the polynomial laws do not reach ``laws_upper``).
     law_space_dim : int
-        Dimension of the space of polynomial laws searched (products of laws count there).
+        Dimension of the space of laws searched (products of laws count there; with logarithms
+        when those were searched).
     certificate : RankCertificate
         The kept bracket words and the point where they are independent (the upper bound).
     count_certificate : CountProof or None

@@ -14,7 +14,7 @@ import pytest
 import sympy
 
 from lieflow import census, census_from_json
-from lieflow.certificates import verify_json
+from lieflow.certificates import parse_law_terms, verify_json
 from lieflow.dynamics import System
 from lieflow.errors import LimitExceededError, VerificationError
 from lieflow.laws import independent_laws
@@ -259,6 +259,15 @@ def test_dropping_one_of_several_log_terms_is_rejected():
     assert verify_json(json.dumps(d)).failure.name == "explicit laws"
 
 
+def test_a_log_argument_repeated_up_to_sign_is_rejected():
+    # Q log|x - y| - Q log|y - x| is the zero function: with two stand-ins for the two "logs"
+    # its gradient would look nonzero, so the parser refuses the second argument
+    law = {"poly": [], "log": [[[["1", [["z", 1]]]], [["1", [["x", 1]]], ["-1", [["y", 1]]]]],
+                               [[["-1", [["z", 1]]]], [["-1", [["x", 1]]], ["1", [["y", 1]]]]]]}
+    with pytest.raises(VerificationError, match="repeated"):
+        parse_law_terms(law, {"x": 0, "y": 1, "z": 2}, "laws[0]")
+
+
 def test_log_law_degrees_are_checked():
     d = json.loads(census(custom(CUSTOM_PHI)).to_json())
     d["degree"] = 1  # the law has degree 2 (x2**2)
@@ -284,3 +293,18 @@ def test_deep_scalar_linear_still_needs_one_generator():
     c = census(linear([1, 2, 3, 1]))
     assert (c.laws_lower, c.laws_upper, c.count_proof, c.stats["log_law_search"]) == (9, 10, "one generator", "searched")
     assert "(nor polynomial plus logarithms of linear forms)" in c.to_text()
+
+
+def test_a_phase_space_law_with_logarithms_prints_with_t():
+    # heavy ball, tau = 1/2: s = exp(t/2), so log|s| is t/2 (the Law reads like the JSON string)
+    from lieflow.census import _make_law
+    from lieflow.dynamics.momentum import momentum_flow
+    from lieflow.loglaws import LogLaw
+
+    system = momentum_flow(custom(["x*y"]), tau="1/2")
+    x, s = system.ring.gens[0], system.ring.gens[-1]
+    law = _make_law(system, LogLaw(s * x, {"s": 2, "x": 1}))
+    t, xs = sympy.symbols("t x")
+    assert sympy.simplify(law.time_expr - (xs * sympy.exp(t / 2) + t + sympy.log(sympy.Abs(xs)))) == 0
+    assert str(law) == str(law.time_expr) and "exp(t/2)" in str(law)
+    assert law.expr == LogLaw(s * x, {"s": 2, "x": 1}).as_expr() and law.degree == 2

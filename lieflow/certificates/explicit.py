@@ -161,8 +161,9 @@ def _parse_log_law(obj: dict, index: dict, what: str, check: str) -> LogTerms:
             if not isinstance(ell, dict):
                 fail(check, f"{where}: an argument is a variable name or a term list")
         _check_linear_form(ell, where, check)
-        if any(ell == other for other, _ in logs):
-            fail(check, f"{where}: the argument is repeated")
+        if any(_up_to_sign(ell) == _up_to_sign(other) for other, _ in logs):
+            # log|ℓ| = log|−ℓ|: the same function twice would break the independence argument
+            fail(check, f"{where}: the argument is repeated (up to sign)")
         logs.append((ell, q))
     return LogTerms(poly, tuple(logs))
 
@@ -180,6 +181,12 @@ def _check_linear_form(ell: dict, where: str, check: str) -> None:
         fail(check, f"{where}: the coefficients of the argument of a logarithm must have gcd 1")
 
 
+def _up_to_sign(ell: dict) -> dict:
+    """``±ℓ`` with a positive coefficient on its first variable."""
+    first = min(ell)
+    return ell if ell[first] > 0 else {m: -c for m, c in ell.items()}
+
+
 def log_value(ell: dict) -> int:
     """The verifier's fixed stand-in ``Λ`` for ``log|ℓ(p)|`` (module docstring): a large integer
     determined by the argument ``ℓ`` alone, so every law sees the same value for the same argument.
@@ -187,7 +194,7 @@ def log_value(ell: dict) -> int:
     >>> log_value({((0, 1),): 1}) == log_value({((0, 1),): 1}) != log_value({((1, 1),): 1})
     True
     """
-    return random.Random(repr(sorted(ell.items()))).randrange(1, 2**61)
+    return random.Random(repr(sorted(_up_to_sign(ell).items()))).randrange(1, 2**61)
 
 
 class _FrozenObject(tuple):
