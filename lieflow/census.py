@@ -37,31 +37,58 @@ Certificate = RankCertificate
 
 @dataclass(frozen=True)
 class Law:
-    """An explicit, exactly verified conservation law.
+    """An explicit, exactly verified conservation law: a polynomial, or a polynomial plus logarithms.
 
     Attributes
     ----------
     poly : Poly
         The law as a polynomial in the system's variables (θ; or θ, v and the time coordinate).
+        For a law with logarithms, its polynomial part ``P`` only (the whole law is ``log_law``).
     time_expr : sympy.Expr
         The law as a function of the parameters (and velocities and ``t``): the time
         coordinate ``s`` of heavy-ball flows is written ``exp(tau*t)``.
+    log_law : LogLaw or None
+        For a law ``P + Σ_j Q_j log|ℓ_j|`` with at least one logarithm (see
+        :mod:`lieflow.loglaws`), the law itself; ``None`` for a polynomial law.
+
+    Examples
+    --------
+    >>> from lieflow.models import custom
+    >>> c = census(custom(["2*x1 + x2*x3**2 + 3*x2", "x1**2"]))
+    >>> law = c.laws[0]
+    >>> print(law)
+    2*x2**2 - x3**2 - 6*log(Abs(x3))
+    >>> law.is_polynomial, law.degree, law.poly
+    (False, 2, Poly(2*x2**2 - x3**2))
     """
 
     poly: Poly
     time_expr: object
+    log_law: object = None
+
+    @property
+    def is_polynomial(self) -> bool:
+        """True for a polynomial law (no logarithm)."""
+        return self.log_law is None
 
     @property
     def expr(self):
         """The law as a sympy expression in the system's own variables."""
+        if self.log_law is not None:
+            return self.log_law.as_expr()
         return self.poly.as_expr()
 
     @property
     def degree(self) -> int:
+        """The degree (a logarithm counting as degree 1, see :attr:`lieflow.loglaws.LogLaw.degree`)."""
+        if self.log_law is not None:
+            return self.log_law.degree
         return self.poly.degree
 
     def __str__(self):
         # in the system's own variables, print in lieflow's canonical term order (parseable by sympy)
+        if self.log_law is not None:
+            return str(self.log_law) if self.time_expr == self.log_law.as_expr() else str(self.time_expr)
         if self.time_expr == self.poly.as_expr():
             return str(self.poly)
         return str(self.time_expr)
@@ -70,10 +97,18 @@ class Law:
         return printer._print(self.time_expr)
 
     def _latex(self, printer):
-        return printer._print(self.time_expr)
+        if self.log_law is None:
+            return printer._print(self.time_expr)
+        from .io import law_latex
+
+        return law_latex(self.time_expr)
 
     def _repr_latex_(self):
-        return f"${sympy.latex(self.time_expr)}$"
+        if self.log_law is None:
+            return f"${sympy.latex(self.time_expr)}$"
+        from .io import law_latex
+
+        return f"${law_latex(self.time_expr)}$"
 
 
 @dataclass(frozen=True)
@@ -103,9 +138,11 @@ class Census:
     laws_complete : bool
         ``laws_lower == laws_upper``: every independent law is written out in ``laws``.
     laws : tuple of Law
-        The independent explicit laws.
+        The independent explicit laws: polynomial ones first, then any with logarithms (searched
+        only when the polynomial laws do not reach ``laws_upper``).
     law_space_dim : int
-        Dimension of the space of polynomial laws searched (products of laws count there).
+        Dimension of the space of laws searched (products of laws count there; with logarithms
+        when those were searched).
     certificate : RankCertificate
         The kept bracket words and the point where they are independent (the upper bound).
     count_certificate : CountProof or None
@@ -231,6 +268,39 @@ def _check_options(*, degree, time_degree, time_limit, max_brackets) -> None:
     _check_int("max_brackets", max_brackets, 1)
 
 
+def _with_log_laws(system, chosen, point, *, degree, time_degree, prime, time_limit):
+    """Extend independent polynomial laws by independent laws with logarithms.
+
+    The search (:meth:`System.find_log_laws`, same degrees) returns a basis whose polynomial part
+    spans the same polynomial laws; its laws with logarithms are added greedily after the given
+    polynomial laws (:func:`lieflow.loglaws.independent_log_laws`), so those stay as they are.
+    With a ``time_limit`` the search gets that many seconds of its own.
+
+    Returns ``(laws, dimension of the space searched or None, one word on how it went)``.
+    """
+    from .loglaws import independent_log_laws
+
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    try:
+        found = system.find_log_laws(degree=degree, time_degree=time_degree, deadline=deadline)
+        with_logs = [h for h in found if not h.is_polynomial]
+        kept = independent_log_laws(list(chosen) + with_logs, point, prime=prime) if with_logs else chosen
+    except (LimitExceededError, BadArgumentError) as exc:  # too large, too slow, or a log argument vanishing at the point
+        return chosen, None, f"skipped: {exc}"
+    new = [h for h in kept if not isinstance(h, Poly)]
+    if len(kept) - len(new) != len(chosen):  # the polynomial laws are independent: never expected
+        raise VerificationError("the independent polynomial laws became dependent in the log law search")
+    return tuple(chosen) + tuple(new), len(found), "searched"
+
+
+def _make_law(system, h) -> Law:
+    if isinstance(h, Poly):
+        return Law(h, system.time_expr(h))
+    from .loglaws import log_law_time_expr
+
+    return Law(h.poly, log_law_time_expr(system, h), h)
+
+
 def census(
     model,
     *,
@@ -256,7 +326,11 @@ def census(
        exactly; a maximal independent family gives the lower bound;
     2. the closure algorithm at a seeded random point gives the rank ``r`` of the Lie algebra's
        trace there, hence the upper bound ``ambient_dim - r``; with ``early_stop`` it stops as
-       soon as the bounds meet (that is a proof, not a guess).
+       soon as the bounds meet (that is a proof, not a guess);
+    3. only if the bounds still differ: laws ``P + Σ_j Q_j log|ℓ_j|`` of the same degree
+       (:mod:`lieflow.loglaws`), each verified exactly; the independent ones are added after the
+       polynomial laws.  The closure ran to its end in that case (it stops early only when the
+       bounds meet), so its upper bound stands, and no work is spent on logarithms otherwise.
 
     Parameters
     ----------
@@ -282,7 +356,9 @@ def census(
         returns what it has proven so far: laws already verified, the closure's rank so far
         (``closure_reason="limit"``), and ``stats["stopped_in"]`` / ``stats["stopped_by"]`` say
         which phase was cut and why.  The law search gets at most half of the time (the rest is
-        left to the closure).
+        left to the closure); the log law search of step 3 gets what is left after the closure,
+        and if it runs out (or its system is too large) the polynomial laws stay and
+        ``stats["log_law_search"]`` says why.
     max_brackets : int, optional
         Stop the closure after this many candidate brackets.
     prime : int, optional
@@ -367,6 +443,7 @@ def census(
             run.confirm(chosen_prime)
         if prime is None and run.worth_another_prime():
             run.prove(prime_for(system.generators, skip={chosen_prime}), early_stop, max_brackets)
+        run.search_log_laws()
         return run.assemble(t_start)
 
 
@@ -405,6 +482,9 @@ class _Run:
         self.primes_tried = []
         self.prime = None
         self.timings = {"laws": 0.0, "closure": 0.0}
+        self.space_dim = None
+        self.chosen_at = None  # (point, prime) where ``chosen`` was found independent
+        self.log_search = None
 
     def _stopped(self, phase: str, cause: str, interrupted: bool = False) -> None:
         if self.stop is None:
@@ -451,8 +531,8 @@ class _Run:
         point = random_point(self.D, self.seed, prime=prime)
         with self.budget.phase("law search"):
             chosen = self._independent(point, prime)
-        if len(chosen) > len(self.chosen):
-            self.chosen = chosen
+        if len(chosen) > len(self.chosen) or self.chosen_at is None:
+            self.chosen, self.chosen_at = chosen, (point, prime)
         res = None
         if not self.interrupted:
             target = self.D - len(self.chosen) if early_stop else None
@@ -492,6 +572,34 @@ class _Run:
             and len(self.chosen) < self.D - res.rank and len(self.primes_tried) == 1
         )
 
+    def search_log_laws(self) -> None:
+        """Step 3, only when the polynomial laws leave a gap below a complete closure's bound."""
+        res = self.res
+        if self.interrupted or self.skipped is not None or res is None or len(self.chosen) >= self.D - res.rank:
+            return
+        point, prime = self.chosen_at
+        remaining = self.budget.remaining()
+        if remaining is not None and remaining <= 0:
+            self.log_search = "skipped: no time left"
+            return
+        t0 = time.perf_counter()
+        try:
+            with self.budget.phase("log law search"):
+                chosen, space, self.log_search = _with_log_laws(
+                    self.system, self.chosen, point, degree=self.degree, time_degree=self.time_degree,
+                    prime=prime, time_limit=remaining,
+                )
+        except KeyboardInterrupt:
+            self._stopped("log law search", "KeyboardInterrupt", interrupted=True)
+            self.log_search = "interrupted"
+        except BudgetExceeded as exc:
+            self._stopped("log law search", exc.cause)
+            self.log_search = f"skipped: {exc}"
+        else:
+            self.chosen = chosen
+            self.space_dim = space
+        self.timings["laws"] += time.perf_counter() - t0
+
     def assemble(self, t_start: float) -> Census:
         system, D = self.system, self.D
         res = self.res
@@ -506,7 +614,7 @@ class _Run:
         proof = choose_count_proof(
             Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower)
         )
-        laws = tuple(Law(h, system.time_expr(h)) for h in self.chosen)
+        laws = tuple(_make_law(system, h) for h in self.chosen)
         stats = dict(res.stats)
         stats.pop("stopped_in", None)
         stats.pop("stopped_by", None)
@@ -515,6 +623,8 @@ class _Run:
             stats["confirm_rank"] = self.confirmed
         if self.skipped is not None:
             stats["law_search_skipped"] = self.skipped
+        if self.log_search is not None:
+            stats["log_law_search"] = self.log_search
         if len(self.primes_tried) > 1:
             stats["primes_tried"] = list(self.primes_tried)
         if self.stop is not None:
@@ -527,7 +637,7 @@ class _Run:
             laws_lower=lower,
             proven=proof is not None,
             laws=laws,
-            law_space_dim=len(self.found),
+            law_space_dim=max(len(self.found), self.space_dim or 0),
             certificate=RankCertificate(res.point, res.prime, res.kept_words, self.cert_seed),
             graph=res.graph,
             closure_reason=res.reason,

@@ -3,7 +3,9 @@
 JSON keys follow DESIGN §6.  Rationals are ``"p/q"`` strings; laws appear twice: ``laws`` as
 strings sympy can parse (written with ``t``), and ``law_terms`` as exact term lists
 ``[[coefficient, [[name, exponent], ...]], ...]`` over ``variables`` which :func:`census_from_json`
-reads back without evaluating any code.
+reads back without evaluating any code.  A law with logarithms ``P + Σ_j Q_j log|ℓ_j|`` is stored
+as :meth:`lieflow.loglaws.LogLaw.to_terms` gives it, ``{"poly": terms, "log": [[Q_j, ℓ_j], ...]}``
+(``laws`` then writes ``log(Abs(...))``); polynomial laws keep the plain term list.
 
 Format 2 (lieflow 0.2): ``proven`` means the count is proven, ``count_proof`` names the proof
 (``count_certificate`` holds it), ``laws_complete`` says every independent law is written out, and
@@ -27,6 +29,7 @@ from fractions import Fraction
 
 import networkx as nx
 import sympy
+from sympy.printing.latex import LatexPrinter
 
 from .algebra import Poly, PolyRing, rational_str, to_rational
 from .algebra.parse import check_name
@@ -41,6 +44,7 @@ __all__ = [
     "upgrade_document",
     "load_document",
     "count_status",
+    "law_latex",
 ]
 
 FORMAT_VERSION = 2
@@ -338,7 +342,7 @@ def census_to_dict(c) -> dict:
             "count_certificate": None if c.count_certificate is None else c.count_certificate.to_dict(),
             "parameters": list(s.ring.symbols),
             "laws": [str(law) for law in c.laws],
-            "law_terms": [_poly_terms(law.poly) for law in c.laws],
+            "law_terms": [_poly_terms(law.poly) if law.log_law is None else law.log_law.to_terms() for law in c.laws],
             "law_space_dim": c.law_space_dim,
             "degree": c.degree,
             "time_degree": c.time_degree,
@@ -497,16 +501,20 @@ def census_from_json(text: str):
 
 
 def _census_from_doc(d: dict, text):
-    from .census import Census, Law
+    from .census import Census, Law, _make_law
     from .certificates import RankCertificate, parse_law_terms
-    from .certificates.verify import check_format, lieflow_poly, rebuild_system
+    from .certificates.verify import check_format, lieflow_log_law, lieflow_poly, rebuild_system
 
     d = check_format(d)
     system = rebuild_system(d)
     laws = []
     for i, terms in enumerate(d["law_terms"]):
-        p = lieflow_poly(system.ring, parse_law_terms(terms, system.ring.index, f"laws[{i}]"))
-        laws.append(Law(p, system.time_expr(p)))
+        h = parse_law_terms(terms, system.ring.index, f"laws[{i}]")
+        if isinstance(h, dict):
+            p = lieflow_poly(system.ring, h)
+            laws.append(Law(p, system.time_expr(p)))
+        else:
+            laws.append(_make_law(system, lieflow_log_law(system.ring, h, f"laws[{i}]")))
     closure = dict(d["closure"]) if isinstance(d.get("closure"), dict) else {}
     reason = closure.pop("reason", "closed")
     return Census(
@@ -580,15 +588,17 @@ def census_to_text(c) -> str:
         if s.time_variable is not None:
             td = "default" if c.time_degree is None else str(c.time_degree)
             where = f"degree <= {c.degree} in (θ, v), time degree {td}"
-        lines.append(f"independent laws (polynomial, {where}):")
+        kinds = "polynomial" if all(law.log_law is None for law in c.laws) else "polynomial and logarithmic"
+        lines.append(f"independent laws ({kinds}, {where}):")
         width = len(str(len(c.laws)))
         lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
     missing = c.laws_upper - c.laws_lower
+    nor_logs = " (nor polynomial plus logarithms of linear forms)" if c.stats.get("log_law_search") == "searched" else ""
     if c.proven and missing:
         summary = getattr(c.count_certificate, "summary", "") or c.count_proof
         lines.append(
             f"  the number of laws is exactly {c.laws_upper}: {summary}; {missing} of them "
-            f"{'is' if missing == 1 else 'are'} not polynomial of degree <= {c.degree}"
+            f"{'is' if missing == 1 else 'are'} not polynomial of degree <= {c.degree}{nor_logs}"
         )
     elif not c.proven and c.closure_reason in ("limit", "interrupted"):
         lines.append(
@@ -597,7 +607,7 @@ def census_to_text(c) -> str:
         )
     elif not c.proven and "law_search_skipped" not in c.stats and c.stats.get("stopped_in") != "law search":
         lines.append(
-            "  (the closure is complete: try a higher --degree, or some laws are not polynomial)"
+            f"  (the closure is complete: try a higher --degree, or some laws are not polynomial{nor_logs})"
         )
     cert = c.certificate
     shown = ", ".join(cert.brackets[:8]) + (", ..." if len(cert.brackets) > 8 else "")
@@ -617,5 +627,45 @@ def census_to_latex(c) -> str:
         rf"\text{{{c.system.model.name}: }}{c.laws_lower} \le \#\text{{laws}} \le {c.laws_upper}"
         rf"\quad ({status},\ D = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank})"
     )
-    rows = [head] + [rf"h_{{{i}}} &= {sympy.latex(law.time_expr)}" for i, law in enumerate(c.laws, 1)]
+    rows = [head] + [rf"h_{{{i}}} &= {law_latex(law.time_expr)}" for i, law in enumerate(c.laws, 1)]
     return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
+
+
+class _LawLatexPrinter(LatexPrinter):
+    """sympy's LaTeX, except ``log(Abs(x))``, which reads ``\\log|x|``."""
+
+    def _print_log(self, expr, exp=None):
+        (arg,) = expr.args
+        if not isinstance(arg, sympy.Abs):
+            return super()._print_log(expr, exp)
+        text = rf"\log|{self._print(arg.args[0])}|"
+        return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
+
+
+def law_latex(expr) -> str:
+    """LaTeX of a law: as :func:`sympy.latex`, with ``log|x|`` written ``\\log|x|``.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    BadArgumentError
+        if ``expr`` is not a sympy expression.
+
+    Examples
+    --------
+    >>> x2, x3 = sympy.symbols("x2 x3")
+    >>> print(law_latex(2 * x2**2 - x3**2 - 6 * sympy.log(sympy.Abs(x3))))
+    2 x_{2}^{2} - x_{3}^{2} - 6 \\log|x_{3}|
+    >>> law_latex(x2**2) == sympy.latex(x2**2)
+    True
+    """
+    if not isinstance(expr, sympy.Basic):
+        raise BadArgumentError("expr", _short(repr(expr)), "expected a sympy expression")
+    return _LawLatexPrinter().doprint(expr)

@@ -35,7 +35,7 @@ HONEST = {
     "resnet": (lambda: resnet(1, blocks=2), {}),
     "resnet relu": (lambda: resnet((2, 1), blocks=2, activation="relu"), {}),
     "custom": (lambda: custom(["x*y*z", "x - y"]), {}),
-    "one generator": (lambda: custom(["x*y*z"]), {"degree": 1}),
+    "one generator": (lambda: custom(["x**2*y + z"]), {"degree": 1}),
     "open": (lambda: custom(["x*y", "x*z"]), {"degree": 1}),
     "fields": (lambda: from_fields([["y", "-x", 0], [0, "z", "-y"]], "x,y,z", names=["R", "T"]), {}),
     "softmax-ce": (lambda: softmax_cross_entropy(3, 2), {}),

@@ -142,15 +142,18 @@ def test_scalar_linear_blocks_have_more_laws_than_the_blocks(blocks):
     """B linear scalar blocks: φ = Π(1 + v_b u_b) is one polynomial, so the flow has one generator X,
     Lie(X) = span{X} has rank 1 wherever X ≠ 0, and there are exactly D − 1 = 2B − 1 laws
     (flow-box theorem) where the blocks' laws u_b² − v_b² give B.  The census proves the upper
-    bound and finds the B polynomial laws; the other B − 1 are transcendental, checked here.
+    bound and finds the B polynomial laws; the other B − 1 are transcendental (logarithms of
+    u_b + v_b), checked here, and found by the census's search for laws with logarithms.
     (With ReLU every mask adds generators and only the B block laws remain: test_piecewise.)"""
     m = resnet(1, blocks=blocks, activation="linear")
     c = census(m)
     assert len(c.system.generators) == 1 and c.lie_rank == 1 and c.closure_reason == "closed"
     assert c.laws_upper == 2 * blocks - 1
-    assert c.laws_lower == blocks  # the polynomial ones (degree 2)
+    polynomial = [law.poly for law in c.laws if law.is_polynomial]
+    assert len(polynomial) == blocks  # the polynomial ones (degree 2)
+    assert c.laws_lower == 2 * blocks - 1 and c.laws_complete  # and B - 1 with logarithms
     block_laws = [_S(f"u{b}_1_1") ** 2 - _S(f"v{b}_1_1") ** 2 for b in range(1, blocks + 1)]
-    assert _same_span([law.poly for law in c.laws], _polys(m.ring, block_laws))
+    assert _same_span(polynomial, _polys(m.ring, block_laws))
     (X,) = c.system.generator_exprs()
     syms = m.ring.sympy_symbols()
     for b in range(2, blocks + 1):

@@ -5,7 +5,8 @@ verifier of a saved census (:mod:`lieflow.certificates.verify`) lives beside the
 each of them against the system rebuilt from the census's model spec.
 
 - :class:`RankCertificate` (kept bracket words independent at a point): ``#laws ≤ laws_upper``;
-- :class:`LawCertificate` (explicit laws, exactly conserved, independent): ``#laws ≥ laws_lower``;
+- :class:`LawCertificate` (explicit laws, polynomial or with logarithms, exactly conserved,
+  independent): ``#laws ≥ laws_lower``;
 - the count proofs of :data:`COUNT_PROOFS` (:mod:`lieflow.certificates.counts`): ``#laws`` is
   exactly ``laws_upper``.
 
@@ -18,7 +19,7 @@ each of them against the system rebuilt from the census's model spec.
 from ..errors import VerificationError
 from .base import Evidence, Facts, fail
 from .counts import SIMPLE_PROOFS, CountProof, ExplicitLaws, FullRank, OneGenerator, choose_count_proof
-from .explicit import LawCertificate, check_law, parse_law_terms
+from .explicit import LawCertificate, LogTerms, check_law, parse_law_terms
 from .rank import RankCertificate
 
 #: Kind name -> class of every count proof a census may name in ``count_proof``.  The verifier
@@ -43,6 +44,7 @@ __all__ = [
     "choose_count_proof",
     "RankCertificate",
     "LawCertificate",
+    "LogTerms",
     "check_law",
     "parse_law_terms",
     "Facts",

@@ -22,10 +22,13 @@ lie rank            the kept words, bracketed by the textbook formula, have rank
                     number over QQ at the point
 upper bound         ``laws_upper = ambient_dim - lie_rank``
 law terms           every law is an exact term list over the variables; one string per law
-explicit laws       every generator annihilates every law (exact polynomial identity)
+explicit laws       every generator annihilates every law (exact polynomial identities; for a law
+                    with logarithms, its log coefficients too, see :mod:`.explicit`)
 law independence    the laws' gradients at the point have rank ``laws_lower`` = their number
+                    (fixed rationals standing for the log values a gradient may contain)
 law strings         each readable law is what its exact terms print as
-law degrees         the laws respect ``degree`` / ``time_degree``; ``law_space_dim >= laws_lower``
+law degrees         the laws respect ``degree`` / ``time_degree`` (a logarithm counts as degree 1
+                    in the parameters); ``law_space_dim >= laws_lower``
 bounds              ``0 <= laws_lower <= laws_upper``
 count proof         ``proven``, ``count_proof``, ``count_certificate``, ``laws_complete`` agree with
                     the evidence, and the named proof's own ``check`` passes
@@ -48,7 +51,7 @@ from dataclasses import dataclass
 from ..errors import VerificationError
 from .base import Evidence, fail
 from .counts import SIMPLE_PROOFS
-from .explicit import LawCertificate
+from .explicit import LawCertificate, LogTerms
 from .plain import parse_word, poly_degree, poly_from_sympy, word_leaves
 from .rank import RankCertificate, bracket_memo
 
@@ -61,6 +64,7 @@ __all__ = [
     "check_format",
     "rebuild_system",
     "lieflow_poly",
+    "lieflow_log_law",
 ]
 
 #: Guards against model specs too large to rebuild (reported as not verified): verifying costs
@@ -274,6 +278,42 @@ def lieflow_poly(ring, h: dict):
     return Poly(ring, {tuple(v for v, e in m for _ in range(e)): c for m, c in h.items()})
 
 
+def lieflow_log_law(ring, h: LogTerms, what: str):
+    """A plain law with logarithms as a :class:`lieflow.loglaws.LogLaw` over ``ring``.
+
+    Parameters
+    ----------
+    ring : PolyRing
+    h : LogTerms
+        As read by :func:`lieflow.certificates.parse_law_terms`.
+    what : str
+        How to name the law in errors.
+
+    Returns
+    -------
+    LogLaw
+
+    Raises
+    ------
+    VerificationError
+        (check ``"law terms"``) if the terms do not form a law (e.g. an argument with a constant).
+
+    Examples
+    --------
+    >>> from lieflow.algebra import PolyRing
+    >>> h = LogTerms({((1, 2),): 1}, (({((0, 1),): 1}, {(): -3}),))
+    >>> lieflow_log_law(PolyRing.get(("x", "y")), h, "laws[0]")
+    LogLaw(y**2 - 3*log(Abs(x)))
+    """
+    from ..errors import LieflowError
+    from ..loglaws import LogLaw
+
+    try:
+        return LogLaw(lieflow_poly(ring, h.poly), [(lieflow_poly(ring, ell), lieflow_poly(ring, q)) for ell, q in h.logs])
+    except LieflowError as exc:
+        fail("law terms", f"{what}: {_clip(exc)}")
+
+
 def _model_spec(run: _Run):
     run.system = rebuild_system(run.doc)
     run.variables = tuple(run.system.ring.symbols)
@@ -397,12 +437,15 @@ def _laws(run: _Run):
 
 
 def _law_strings(run: _Run):
-    from ..census import Law
+    from ..census import Law, _make_law
 
     system = run.system
     for i, (text, h) in enumerate(zip(run.doc["laws"], run.laws)):
-        p = lieflow_poly(system.ring, h)
-        printed = str(Law(p, system.time_expr(p)))
+        if isinstance(h, LogTerms):
+            printed = str(_make_law(system, lieflow_log_law(system.ring, h, f"laws[{i}]")))
+        else:
+            p = lieflow_poly(system.ring, h)
+            printed = str(Law(p, system.time_expr(p)))
         if text != printed:
             fail("law strings", f"laws[{i}] reads {_around_difference(text, printed)}")
     return [("law strings", f"{len(run.laws)} readable laws printed from their exact terms")]
@@ -421,13 +464,20 @@ def _law_degrees(run: _Run):
         inner = set(range(len(run.variables) - 1))
         max_t = system.default_time_degree() if time_degree is None else time_degree
     for i, h in enumerate(run.laws):
-        if poly_degree(h, inner) > degree:
-            fail("law degrees", f"laws[{i}] has degree {poly_degree(h, inner)} > degree = {degree}")
-        if max_t is not None and poly_degree(h, {len(run.variables) - 1}) > max_t:
-            fail("law degrees", f"laws[{i}] has time degree {poly_degree(h, {len(run.variables) - 1})} > {max_t}")
+        if _law_degree(h, inner, 1) > degree:
+            fail("law degrees", f"laws[{i}] has degree {_law_degree(h, inner, 1)} > degree = {degree}")
+        if max_t is not None and _law_degree(h, {len(run.variables) - 1}, 0) > max_t:
+            fail("law degrees", f"laws[{i}] has time degree {_law_degree(h, {len(run.variables) - 1}, 0)} > {max_t}")
     if d["law_space_dim"] < d["laws_lower"]:
         fail("law degrees", f"law_space_dim = {d['law_space_dim']} is below laws_lower = {d['laws_lower']}")
     return [("law degrees", f"every law within degree {degree}; law_space_dim = {d['law_space_dim']}")]
+
+
+def _law_degree(h, variables, log_degree: int) -> int:
+    """A law's degree in ``variables``; a logarithm adds ``log_degree`` to its coefficient's."""
+    if not isinstance(h, LogTerms):
+        return poly_degree(h, variables)
+    return max([poly_degree(h.poly, variables)] + [poly_degree(q, variables) + log_degree for _, q in h.logs])
 
 
 def _bounds(run: _Run):
