@@ -76,7 +76,7 @@ __all__ = [
 KIND = "involutive closure"
 
 #: Default bound on the unknown coefficients of one degree of the annihilator search.
-DEFAULT_MAX_UNKNOWNS = 60_000
+DEFAULT_MAX_UNKNOWNS = 250_000
 
 _METHODS = ("auto", "search", "cofactors")
 
@@ -100,7 +100,7 @@ class InvolutiveCertificate:
         The generators, in order.
     kept : tuple of str
         The kept bracket words ``K_1..K_r``.
-    point : tuple of int
+    point : tuple of int (or rationals)
         The point at which ``K`` restricted to ``pivots`` is invertible.
     prime : int
         The modulus used to choose the pivots (the checker recomputes ranks over QQ).
@@ -137,6 +137,13 @@ class InvolutiveCertificate:
     method: str = ""
 
     kind = KIND
+
+    def __post_init__(self):  # canonical, immutable containers
+        for name in ("variables", "generator_names", "kept", "point", "pivots", "checked"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(
+            self, "annihilators", tuple(tuple((str(k), p) for k, p in omega) for omega in self.annihilators)
+        )
 
     @property
     def ambient_dim(self) -> int:
@@ -215,7 +222,23 @@ class InvolutiveCertificate:
         return _certificate_from_dict(variables, d)
 
     def check(self, *, generators, variables, field_of=None) -> bool:
-        """Re-check this certificate from scratch (see :func:`check_involutive`)."""
+        """Re-check this certificate from scratch: :func:`check_involutive` on ``self``.
+
+        Raises
+        ------
+        VerificationError
+            naming the first check that failed.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from lieflow.algebra import PolyRing
+        >>> R = PolyRing.get(("x", "y"))
+        >>> cert = InvolutiveCertificate(("x", "y"), ("X1",), ("X1",), (3, 5), 7, ("x",), (),
+        ...                              ((("y", R.constant(1)),),))
+        >>> cert.check(generators={"X1": sympy.Matrix([1, 0])}, variables=("x", "y"))
+        True
+        """
         return check_involutive(self, generators=generators, variables=variables, field_of=field_of)
 
 
@@ -613,59 +636,59 @@ def _annihilator_space(ring, fields, d: int, wvar: list, deadline) -> list:
             for k in range(n):
                 key = tuple(wa[t] + wvar[k][t] for t in range(nw))
                 blocks.setdefault(key, []).append((k, alpha))
-    columns = [dict(K.components) for K in fields]
+    by_coord: dict = {}  # coordinate k -> [(field index j, terms of K_j^k)]
+    for j, K in enumerate(fields):
+        for k, comp in K.components:
+            by_coord.setdefault(k, []).append((j, list(comp.items())))
     out = []
     for key in sorted(blocks):
         _check_deadline(deadline, f"annihilator search, degree {d}")
         unknowns = blocks[key]
         eqs: dict = {}
         for col, (k, alpha) in enumerate(unknowns):
-            for j, comps in enumerate(columns):
-                comp = comps.get(k)
-                if comp is None:
-                    continue
-                for m, c in comp.items():
+            for j, terms in by_coord.get(k, ()):
+                for m, c in terms:
                     mu = tuple(sorted(alpha + m)) if alpha and m else (alpha or m)
                     row = eqs.get((j, mu))
                     if row is None:
                         row = eqs[(j, mu)] = {}
                     row[col] = row.get(col, 0) + c
-        rows = _simplify_rows(eqs.values(), len(unknowns))
-        if rows is None:
-            continue
-        for vec in nullspace_qq(rows, len(unknowns)):
+        for vec in _null_space(eqs.values(), len(unknowns)):
             out.append(_covector(ring, {unknowns[c]: x for c, x in vec.items()}))
     return out
 
 
-def _simplify_rows(rows, ncols: int):
-    """Drop equations that force a single unknown to 0 into one-entry rows (same solutions);
-    ``None`` when every unknown is forced."""
+def _null_space(rows, ncols: int) -> list:
+    """Exact null space of sparse rows over QQ, after propagating the unknowns forced to zero.
+
+    A row with one unknown left forces it to 0, which may leave another row with one unknown,
+    and so on (a queue, linear time).  Only the other unknowns and rows go to the exact
+    elimination; forced unknowns are 0 in every solution, so the null space is the same.
+    """
+    rows = [{c: v for c, v in row.items() if v} for row in rows]
+    live = [len(row) for row in rows]
+    containing: dict = {}
+    for i, row in enumerate(rows):
+        for c in row:
+            containing.setdefault(c, []).append(i)
     forced = set()
-    live = []
-    for row in rows:
-        row = {c: v for c, v in row.items() if v}
-        if len(row) == 1:
-            forced.update(row)
-        elif row:
-            live.append(row)
-    changed = bool(forced)
-    while changed:
-        changed = False
-        nxt = []
-        for row in live:
-            if not forced.isdisjoint(row):
-                row = {c: v for c, v in row.items() if c not in forced}
-                if len(row) <= 1:
-                    if row:
-                        forced.update(row)
-                        changed = True
-                    continue
-            nxt.append(row)
-        live = nxt
-    if len(forced) == ncols:
-        return None
-    return [{c: 1} for c in sorted(forced)] + live
+    queue = [i for i, n in enumerate(live) if n == 1]
+    while queue:
+        i = queue.pop()
+        if live[i] != 1:
+            continue
+        c = next(c for c in rows[i] if c not in forced)
+        forced.add(c)
+        for i2 in containing[c]:
+            live[i2] -= 1
+            if live[i2] == 1:
+                queue.append(i2)
+    free = [c for c in range(ncols) if c not in forced]
+    if not free:
+        return []
+    index = {c: t for t, c in enumerate(free)}
+    reduced = [{index[c]: v for c, v in row.items() if c in index} for row, n in zip(rows, live) if n >= 2]
+    return [{free[t]: x for t, x in vec.items()} for vec in nullspace_qq(reduced, len(free))]
 
 
 def _covector(ring, coeffs: dict) -> dict:
@@ -750,6 +773,7 @@ def _cofactor_annihilators(ring, fields, pivots, ev: PointEvaluator, deadline) -
     q = A[0][0]
     out = []
     for t, i in enumerate(free):
+        _check_deadline(deadline, f"cofactor annihilator {t + 1} of {len(free)}")
         entries = {i: q}
         for k in range(r):
             e = A[k][r + t]
@@ -924,9 +948,10 @@ def _certificate_from_dict(variables, d) -> InvolutiveCertificate:
 def check_involutive(certificate, *, generators, variables, field_of=None) -> bool:
     """Re-check an involutive-closure certificate from scratch with plain sympy.
 
-    Nothing stored is trusted except what is recomputed here: the kept fields come from
-    ``field_of`` (or from the generators by the textbook bracket), every required field ``Y``
-    (each generator not kept, each ``[X_i, K_j]``) is recomputed from the generators, and
+    Nothing stored is trusted except what is recomputed here, with sympy's own sparse polynomials
+    (``sympy.polys.rings``, not lieflow's): the kept fields come from ``field_of`` (or from the
+    generators by the textbook bracket), every required field ``Y`` (each generator not kept,
+    each ``[X_i, K_j]``) is recomputed from the generators, and
 
     1. ``K`` restricted to the pivot coordinates is invertible at the point (exact rank over QQ):
        ``K`` has rank ``r`` over ``QQ(θ)``;
@@ -973,29 +998,35 @@ def check_involutive(certificate, *, generators, variables, field_of=None) -> bo
     lieflow.errors.VerificationError: involutive certificate: checked: the certificate does not list the required word 'X2'
     """
     import sympy
+    from sympy import QQ
+    from sympy.polys.rings import ring as sympy_ring
 
     if not isinstance(certificate, InvolutiveCertificate):
         raise VerificationError(f"expected an InvolutiveCertificate, got {type(certificate).__name__}")
     cert = certificate
     syms = [v if isinstance(v, sympy.Symbol) else sympy.Symbol(str(v)) for v in variables]
-    gens = {str(k): sympy.Matrix(v) for k, v in dict(generators).items()}
-    _check_shape(cert, syms, gens)
-    field_of = field_of or _textbook_fields(gens, syms)
-    kept = [sympy.Matrix(field_of(w)) for w in cert.kept]
-    subs = {s: sympy.Rational(Fraction(x).numerator, Fraction(x).denominator) for s, x in zip(syms, cert.point)}
+    exprs = {str(k): sympy.Matrix(v) for k, v in dict(generators).items()}
+    _check_shape(cert, syms, exprs)
+    S = sympy_ring(syms, QQ)[0]
+    gens = {name: _column(S, X, name) for name, X in exprs.items()}
+    if field_of is None:
+        kept = [_textbook_fields(gens, S)(w) for w in cert.kept]
+    else:
+        kept = [_column(S, sympy.Matrix(field_of(w)), w) for w in cert.kept]
     index = {str(s): i for i, s in enumerate(syms)}
     pivots = [index[p] for p in cert.pivots]
     free = [i for i in range(len(syms)) if i not in set(pivots)]
+    point = [Fraction(x) for x in cert.point]
 
-    block = [[_at(K[k], subs) for K in kept] for k in pivots]
+    block = [[_value(K[k], point) for K in kept] for k in pivots]
     if (rank_qq(block) if block else 0) != len(kept):
         raise _bad("pivots", "the kept fields restricted to the pivot coordinates are singular at the point")
-    omegas = [_omega_exprs(omega, syms, index) for omega in cert.annihilators]
-    block = [[_at(om[k], subs) for k in free] for om in omegas]
+    omegas = [_stored_covector(S, omega, index) for omega in cert.annihilators]
+    block = [[_value(om[k], point) for k in free] for om in omegas]
     if (rank_qq(block) if block else 0) != len(free):
         raise _bad("annihilators", "they are dependent on the non-pivot coordinates at the point")
     for w, K in zip(cert.kept, kept):
-        if any(_dot(om, K) != 0 for om in omegas):
+        if any(_dot(om, K) for om in omegas):
             raise _bad("annihilators", f"one does not vanish on the kept field {w}")
 
     required = _required_words(list(gens), list(cert.kept))
@@ -1007,8 +1038,8 @@ def check_involutive(certificate, *, generators, variables, field_of=None) -> bo
             raise _bad("checked", f"{w!r} is not a required word")
     kept_of = dict(zip(cert.kept, kept))
     for w in required:
-        Y = gens[w] if w in gens else _textbook_bracket(*_bracket_parts(w, gens, kept_of), syms)
-        if any(_dot(om, Y) != 0 for om in omegas):
+        Y = gens[w] if w in gens else _textbook_bracket(*_bracket_parts(w, gens, kept_of), S)
+        if any(_dot(om, Y) for om in omegas):
             raise VerificationError(f"involutive certificate: {w} is not in the span of the kept fields")
     return True
 
@@ -1034,35 +1065,60 @@ def _check_shape(cert, syms, gens) -> None:
         raise _bad("annihilators", f"expected {n - len(cert.kept)}, got {len(cert.annihilators)}")
 
 
-def _at(expr, subs) -> Fraction:
-    """The exact value of a polynomial expression at the point."""
-    v = expr.xreplace(subs)
-    if not v.is_Rational:
-        raise VerificationError(f"involutive certificate: {expr} is not rational at the point")
-    return Fraction(int(v.p), int(v.q))
-
-
-def _omega_exprs(omega, syms, index) -> list:
-    """A stored covector as a list of sympy expressions (ring order), from its exact terms."""
+def _column(S, M, name: str) -> list:
+    """A sympy column of polynomial expressions as sympy sparse polynomials."""
     import sympy
 
-    out = [sympy.Integer(0)] * len(syms)
+    try:
+        return [S.from_expr(e) if e != 0 else S.zero for e in M]
+    except (ValueError, TypeError, sympy.PolynomialError, sympy.CoercionFailed):
+        raise _bad("fields", f"{name} is not a polynomial field in the variables") from None
+
+
+def _fraction(c) -> Fraction:
+    from sympy import QQ
+
+    c = QQ.to_sympy(c)
+    return Fraction(int(c.p), int(c.q))
+
+
+def _value(f, point) -> Fraction:
+    """The exact value of a sympy sparse polynomial at a rational point."""
+    total = Fraction(0)
+    for exps, c in f.items():
+        term = _fraction(c)
+        for x, e in zip(point, exps):
+            if e:
+                term *= x**e
+        total += term
+    return total
+
+
+def _stored_covector(S, omega, index) -> list:
+    """A stored covector as sympy sparse polynomials (ring order), from its exact terms."""
+    from sympy import QQ
+
+    n = len(index)
+    out = [S.zero] * n
     for name, p in omega:
-        expr = sympy.Integer(0)
+        terms = {}
         for coeff, powers in _poly_terms(p):
-            c = Fraction(coeff)
-            term = sympy.Rational(c.numerator, c.denominator)
+            exps = [0] * n
             for var, e in powers:
-                term *= syms[index[var]] ** e
-            expr += term
-        out[index[name]] = expr
+                exps[index[var]] += e
+            c = Fraction(coeff)
+            terms[tuple(exps)] = QQ(c.numerator, c.denominator)
+        out[index[name]] = S.from_dict(terms) if terms else S.zero
     return out
 
 
 def _dot(omega, Y):
-    import sympy
-
-    return sympy.expand(sum((a * b for a, b in zip(omega, Y) if a != 0 and b != 0), sympy.Integer(0)))
+    """``ω · Y`` expanded (zero iff the identity holds)."""
+    total = omega[0].ring.zero if omega else None
+    for a, b in zip(omega, Y):
+        if a and b:
+            total += a * b
+    return total
 
 
 def _required_words(generator_names, kept_words) -> list:
@@ -1098,22 +1154,27 @@ def _bracket_parts(word, gens, kept_of):
     return pick(a), pick(b)
 
 
-def _textbook_bracket(A, B, syms):
-    """``[A, B]^k = Σ_j A^j ∂_j B^k - B^j ∂_j A^k`` with plain sympy."""
-    import sympy
-
-    n = len(syms)
+def _textbook_bracket(A, B, S) -> list:
+    """``[A, B]^k = Σ_j A^j ∂_j B^k - B^j ∂_j A^k`` on sympy sparse polynomials."""
+    n = len(A)
+    xs = S.gens
+    used = lambda f: {i for exps in f.itermonoms() for i, e in enumerate(exps) if e}
+    va, vb = [used(f) for f in A], [used(f) for f in B]
     out = []
     for k in range(n):
-        fa, fb = A[k].free_symbols, B[k].free_symbols
-        e = sum((A[j] * sympy.diff(B[k], syms[j]) for j in range(n) if A[j] != 0 and syms[j] in fb), sympy.Integer(0))
-        e -= sum((B[j] * sympy.diff(A[k], syms[j]) for j in range(n) if B[j] != 0 and syms[j] in fa), sympy.Integer(0))
-        out.append(sympy.expand(e))
-    return sympy.Matrix(out)
+        e = S.zero
+        for j in vb[k]:
+            if A[j]:
+                e += A[j] * B[k].diff(xs[j])
+        for j in va[k]:
+            if B[j]:
+                e -= B[j] * A[k].diff(xs[j])
+        out.append(e)
+    return out
 
 
-def _textbook_fields(gens, syms):
-    """``word -> sympy.Matrix`` for bracket words over the generators, memoized."""
+def _textbook_fields(gens, S):
+    """``word -> field`` for bracket words over the generators, memoized."""
     memo: dict = {}
 
     def parse(word, pos):
@@ -1136,7 +1197,7 @@ def _textbook_fields(gens, syms):
                 raise _bad("kept", f"unknown generator {tree!r}")
             return gens[tree]
         if tree not in memo:
-            memo[tree] = _textbook_bracket(build(tree[0]), build(tree[1]), syms)
+            memo[tree] = _textbook_bracket(build(tree[0]), build(tree[1]), S)
         return memo[tree]
 
     def field_of(word):
