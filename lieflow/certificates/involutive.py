@@ -447,7 +447,7 @@ def _first_outside(required, omegas, cache: BracketCache, deadline):
     for word, spec in required:
         _check_deadline(deadline, f"checking {word}")
         Y = spec if isinstance(spec, VectorField) else cache.bracket(*spec)
-        if any(_pair(omega, Y) for omega in omegas):
+        if not all(_vanishes(omega, Y) for omega in omegas):
             return word
     return None
 
@@ -533,14 +533,20 @@ def _required_fields(gens, names, kept) -> list:
     return out
 
 
-def _pair(omega: dict, Y: VectorField) -> Poly:
-    """``ω · Y`` (a covector ``{coordinate: Poly}`` against a field)."""
-    total = Y.ring.zero()
+def _vanishes(omega: dict, Y: VectorField) -> bool:
+    """Whether ``ω · Y ≡ 0`` (a covector ``{coordinate: Poly}`` against a field), expanded in
+    one accumulator."""
+    acc: dict = {}
     for k, comp in Y.components:
         w = omega.get(k)
-        if w is not None:
-            total = total + w * comp
-    return total
+        if w is None:
+            continue
+        terms = list(comp.items())
+        for m1, c1 in w.items():
+            for m2, c2 in terms:
+                m = tuple(sorted(m1 + m2)) if m1 and m2 else (m1 or m2)
+                acc[m] = acc.get(m, 0) + c1 * c2
+    return not any(acc.values())
 
 
 def _check_annihilators(omegas, fields, pivots, ev: PointEvaluator) -> None:
@@ -552,7 +558,7 @@ def _check_annihilators(omegas, fields, pivots, ev: PointEvaluator) -> None:
         raise VerificationError(f"{len(omegas)} annihilators for {len(free)} non-pivot coordinates")
     for omega in omegas:
         for K in fields:
-            if _pair(omega, K):
+            if not _vanishes(omega, K):
                 raise VerificationError("an annihilator does not vanish on a kept field")
     block = ModularEchelon(len(free), ev.prime)
     for omega in omegas:
@@ -1009,8 +1015,9 @@ def check_involutive(certificate, *, generators, variables, field_of=None) -> bo
     _check_shape(cert, syms, exprs)
     S = sympy_ring(syms, QQ)[0]
     gens = {name: _column(S, X, name) for name, X in exprs.items()}
+    variables_of = _variables_memo()
     if field_of is None:
-        kept = [_textbook_fields(gens, S)(w) for w in cert.kept]
+        kept = [_textbook_fields(gens, S, variables_of)(w) for w in cert.kept]
     else:
         kept = [_column(S, sympy.Matrix(field_of(w)), w) for w in cert.kept]
     index = {str(s): i for i, s in enumerate(syms)}
@@ -1021,10 +1028,11 @@ def check_involutive(certificate, *, generators, variables, field_of=None) -> bo
     block = [[_value(K[k], point) for K in kept] for k in pivots]
     if (rank_qq(block) if block else 0) != len(kept):
         raise _bad("pivots", "the kept fields restricted to the pivot coordinates are singular at the point")
-    omegas = [_stored_covector(S, omega, index) for omega in cert.annihilators]
-    block = [[_value(om[k], point) for k in free] for om in omegas]
+    dense = [_stored_covector(S, omega, index) for omega in cert.annihilators]
+    block = [[_value(om[k], point) for k in free] for om in dense]
     if (rank_qq(block) if block else 0) != len(free):
         raise _bad("annihilators", "they are dependent on the non-pivot coordinates at the point")
+    omegas = [[(k, a) for k, a in enumerate(om) if a] for om in dense]
     for w, K in zip(cert.kept, kept):
         if any(_dot(om, K) for om in omegas):
             raise _bad("annihilators", f"one does not vanish on the kept field {w}")
@@ -1038,7 +1046,7 @@ def check_involutive(certificate, *, generators, variables, field_of=None) -> bo
             raise _bad("checked", f"{w!r} is not a required word")
     kept_of = dict(zip(cert.kept, kept))
     for w in required:
-        Y = gens[w] if w in gens else _textbook_bracket(*_bracket_parts(w, gens, kept_of), S)
+        Y = gens[w] if w in gens else _textbook_bracket(*_bracket_parts(w, gens, kept_of), S, variables_of)
         if any(_dot(om, Y) for om in omegas):
             raise VerificationError(f"involutive certificate: {w} is not in the span of the kept fields")
     return True
@@ -1113,11 +1121,11 @@ def _stored_covector(S, omega, index) -> list:
 
 
 def _dot(omega, Y):
-    """``ω · Y`` expanded (zero iff the identity holds)."""
-    total = omega[0].ring.zero if omega else None
-    for a, b in zip(omega, Y):
-        if a and b:
-            total += a * b
+    """``ω · Y`` expanded (zero iff the identity holds); ``ω`` as ``[(k, ω_k), ...]``."""
+    total = 0
+    for k, a in omega:
+        if Y[k]:
+            total += a * Y[k]
     return total
 
 
@@ -1154,14 +1162,13 @@ def _bracket_parts(word, gens, kept_of):
     return pick(a), pick(b)
 
 
-def _textbook_bracket(A, B, S) -> list:
-    """``[A, B]^k = Σ_j A^j ∂_j B^k - B^j ∂_j A^k`` on sympy sparse polynomials."""
-    n = len(A)
+def _textbook_bracket(A, B, S, variables_of) -> list:
+    """``[A, B]^k = Σ_j A^j ∂_j B^k - B^j ∂_j A^k`` on sympy sparse polynomials;
+    ``variables_of(F)`` lists, per component of ``F``, the variables it involves."""
     xs = S.gens
-    used = lambda f: {i for exps in f.itermonoms() for i, e in enumerate(exps) if e}
-    va, vb = [used(f) for f in A], [used(f) for f in B]
+    va, vb = variables_of(A), variables_of(B)
     out = []
-    for k in range(n):
+    for k in range(len(A)):
         e = S.zero
         for j in vb[k]:
             if A[j]:
@@ -1173,7 +1180,21 @@ def _textbook_bracket(A, B, S) -> list:
     return out
 
 
-def _textbook_fields(gens, S):
+def _variables_memo():
+    """``variables_of`` for :func:`_textbook_bracket`, remembering the fields it has seen (the
+    generators and kept fields are bracketed many times)."""
+    seen: dict = {}
+
+    def variables_of(F) -> list:
+        hit = seen.get(id(F))
+        if hit is None or hit[0] is not F:
+            hit = seen[id(F)] = (F, [{i for exps in f.itermonoms() for i, e in enumerate(exps) if e} for f in F])
+        return hit[1]
+
+    return variables_of
+
+
+def _textbook_fields(gens, S, variables_of):
     """``word -> field`` for bracket words over the generators, memoized."""
     memo: dict = {}
 
@@ -1197,7 +1218,7 @@ def _textbook_fields(gens, S):
                 raise _bad("kept", f"unknown generator {tree!r}")
             return gens[tree]
         if tree not in memo:
-            memo[tree] = _textbook_bracket(build(tree[0]), build(tree[1]), S)
+            memo[tree] = _textbook_bracket(build(tree[0]), build(tree[1]), S, variables_of)
         return memo[tree]
 
     def field_of(word):
