@@ -23,7 +23,7 @@ from lieflow.certificates.involutive import (
 )
 from lieflow.dynamics import gradient_flow, make_system
 from lieflow.errors import BadArgumentError, LimitExceededError, VerificationError
-from lieflow.models import custom, linear, nmf, resnet
+from lieflow.models import custom, linear, nmf, relu, resnet
 
 from strategies import RING, polys
 
@@ -124,6 +124,24 @@ def test_resnet_three_scalar_blocks():
         assert check(cert, system)
 
 
+@pytest.mark.parametrize(
+    "model, flow, damping, expected",
+    [
+        (lambda: relu([2, 3, 1], bias=True), "gradient", None, 3),  # one law per hidden neuron
+        (lambda: nmf([2, 2, 2]), "gradient", None, 2),  # one law per hidden unit
+        (lambda: linear([2, 2, 1]), "momentum", "nesterov", 1),  # t^α A, hidden width 2
+    ],
+)
+def test_closed_forms_and_explicit_laws_agree(model, flow, damping, expected):
+    model = model()
+    system = make_system(model, flow=flow, damping=damping)
+    cert = prove(system)
+    assert cert.count == expected
+    assert check(cert, system)
+    c = lieflow.census(model, flow=flow, damping=damping)  # the explicit-law proof, independently
+    assert c.proven and c.laws_lower == expected
+
+
 def test_full_rank_needs_no_annihilator():
     R = PolyRing.get(("x", "y"))
     x, y = R.gens
@@ -222,6 +240,37 @@ def test_checker_accepts_and_rejects(linear_cert):
     fewer = dict(list(zip(system.generator_names, system.generator_exprs()))[:-1])
     with pytest.raises(VerificationError, match="generators"):
         check_involutive(cert, generators=fewer, variables=system.ring.symbols)
+
+
+def _sympy_field_of(system):
+    """word -> sympy Matrix, by the textbook bracket on sympy expressions (written here)."""
+    syms = system.ring.sympy_symbols()
+    gens = dict(zip(system.generator_names, system.generator_exprs()))
+
+    def split(word):
+        depth = 0
+        for pos, ch in enumerate(word[1:-1], 1):
+            depth += (ch == "[") - (ch == "]")
+            if ch == "," and depth == 0:
+                return word[1:pos], word[pos + 1 : -1]
+
+    def field_of(word):
+        if word in gens:
+            return gens[word]
+        A, B = (field_of(w) for w in split(word))
+        return sympy.Matrix([sympy.expand(sum(A[j] * sympy.diff(B[k], x) - B[j] * sympy.diff(A[k], x)
+                                              for j, x in enumerate(syms))) for k in range(len(syms))])
+
+    return field_of
+
+
+def test_checker_with_the_verifiers_own_fields(linear_cert):
+    system, cert = linear_cert
+    field_of = _sympy_field_of(system)
+    assert check(cert, system, field_of=field_of)
+    wrong = lambda w: field_of("X1") if w == "[X1,X2]" else field_of(w)
+    with pytest.raises(VerificationError, match="pivot"):
+        check(cert, system, field_of=wrong)
 
 
 def test_checker_rejects_a_wrong_pivot(linear_cert):

@@ -78,6 +78,10 @@ KIND = "involutive closure"
 #: Default bound on the unknown coefficients of one degree of the annihilator search.
 DEFAULT_MAX_UNKNOWNS = 250_000
 
+#: Largest number of kept fields for which ``method="auto"`` falls back to cofactors (their
+#: minors grow too fast beyond; ``method="cofactors"`` forces them).
+AUTO_COFACTOR_MAX_RANK = 12
+
 _METHODS = ("auto", "search", "cofactors")
 
 
@@ -312,7 +316,8 @@ def prove_involutive(
     method : {"auto", "search", "cofactors"}
         How to find the annihilators: a degree-by-degree search for polynomial covectors,
         cofactors of the pivot block, or (``"auto"``) cofactors when ``r <= 2`` and otherwise
-        the search up to ``max_unknowns`` unknowns per degree, then cofactors.
+        the search up to ``max_unknowns`` unknowns per degree, then cofactors if
+        ``r <= AUTO_COFACTOR_MAX_RANK`` (12).
     max_unknowns : int
         Largest number of unknown coefficients the search may use for one degree.
 
@@ -329,7 +334,9 @@ def prove_involutive(
     IncompatibleRingError
         if the fields live over different rings.
     LimitExceededError
-        when ``deadline`` passes (the count is then not proven).
+        when ``deadline`` passes (checked between steps of the work), or when the search would
+        need more than ``max_unknowns`` unknowns and cofactors are not to be tried; the count is
+        then not proven.
 
     Examples
     --------
@@ -488,9 +495,9 @@ def _check_inputs(generators, kept, names, point, prime):
 def _pivots(fields, words, ev: PointEvaluator, n: int, prime: int):
     """An echelon form of ``K(p)`` (to screen candidates) and ``r`` pivot coordinates.
 
-    The pivots are chosen greedily, cheapest coordinate first (fewest terms in that row of
-    ``K``), among the coordinates whose rows of ``K(p)`` are independent: a minimum-cost basis of
-    the row matroid, so that cofactors of the pivot block stay small.
+    The pivots are chosen greedily, cheapest coordinate first (fewest terms, weighted by degree,
+    in that row of ``K``), among the coordinates whose rows of ``K(p)`` are independent: a
+    minimum-cost basis of the row matroid, so that cofactors of the pivot block stay small.
     """
     r = len(fields)
     echelon = ModularEchelon(n, prime)
@@ -578,13 +585,14 @@ def _annihilators(ring, fields, pivots, ev, deadline, method, max_unknowns):
     if method == "cofactors" or (method == "auto" and r <= 2):
         return _cofactor_annihilators(ring, fields, pivots, ev, deadline), "cofactors"
     found = _searched_annihilators(ring, fields, ev, deadline, max_unknowns)
-    if found is not None or method == "search":
-        if found is None:
-            raise LimitExceededError(
-                f"not proven: the annihilator search needs more than max_unknowns={max_unknowns} unknowns"
-            )
+    if found is not None:
         return found
-    return _cofactor_annihilators(ring, fields, pivots, ev, deadline), "cofactors"
+    if method == "auto" and r <= AUTO_COFACTOR_MAX_RANK:
+        return _cofactor_annihilators(ring, fields, pivots, ev, deadline), "cofactors"
+    raise LimitExceededError(
+        f"not proven: the annihilator search needs more than max_unknowns={max_unknowns} unknowns"
+        + (f" and r = {r} is too large for cofactors" if method == "auto" else "")
+    )
 
 
 def _cofactor_degree_bound(fields) -> int:
@@ -765,6 +773,7 @@ def _cofactor_annihilators(ring, fields, pivots, ev: PointEvaluator, deadline) -
         for i in range(r):
             if i == k:
                 continue
+            _check_deadline(deadline, f"cofactor elimination, step {k + 1} of {r}")
             ai = A[i]
             f = ai[k]
             for c in range(n):
