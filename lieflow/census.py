@@ -578,6 +578,9 @@ class _Run:
         if self.interrupted or self.skipped is not None or res is None or len(self.chosen) >= self.D - res.rank:
             return
         point, prime = self.chosen_at
+        if self.stop is not None:  # a limit already cut a phase: the larger search would not finish
+            self.log_search = f"skipped: a limit stopped the {self.stop[0]}"
+            return
         remaining = self.budget.remaining()
         if remaining is not None and remaining <= 0:
             self.log_search = "skipped: no time left"

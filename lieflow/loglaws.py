@@ -82,6 +82,18 @@ def _check_deadline(deadline, phase: str) -> None:
         raise LimitExceededError(f"log law search: the deadline passed during {phase}")
 
 
+def _budget_until(deadline):
+    """A :class:`lieflow.budget.Budget` that stops the exact solver itself at ``deadline``
+    (its :class:`~lieflow.budget.BudgetExceeded` is a ``LimitExceededError``)."""
+    if deadline is None:
+        return None
+    from .budget import Budget
+
+    budget = Budget(time_limit=max(deadline - time.perf_counter(), 1e-6))
+    budget.phase_name = "log law search"
+    return budget
+
+
 def _valid_deadline(deadline):
     if deadline is None:
         return None
@@ -987,8 +999,9 @@ def _search(fields, p_monos, q_monos, cands, *, deadline) -> tuple:
     ring = fields[0].ring
     n = ring.ngens
     _check_deadline(deadline, "the setup")
+    budget = _budget_until(deadline)
     if not cands:
-        laws = [LogLaw(h) for h in verified_laws(fields, p_monos)]
+        laws = [LogLaw(h) for h in verified_laws(fields, p_monos, budget=budget)]
         _check_deadline(deadline, "the null space")
         return tuple(laws)
     ext = _marker_ring(ring, len(cands))
@@ -1000,7 +1013,7 @@ def _search(fields, p_monos, q_monos, cands, *, deadline) -> tuple:
                 comps[n + j] = _lift(ext, cof[g])
         lifted.append(VectorField(ext, comps))
     monos = list(p_monos) + [m + (n + j,) for j in range(len(cands)) for m in q_monos]
-    found = verified_laws(lifted, monos)
+    found = verified_laws(lifted, monos, budget=budget)
     _check_deadline(deadline, "the null space")
     polys, logs = _split_polynomial(found, n)
     out = [LogLaw(Poly(ring, v)) for v in polys]
