@@ -444,6 +444,7 @@ def census(
         if prime is None and run.worth_another_prime():
             run.prove(prime_for(system.generators, skip={chosen_prime}), early_stop, max_brackets)
         run.search_log_laws()
+        run.prove_count()
         return run.assemble(t_start)
 
 
@@ -485,6 +486,8 @@ class _Run:
         self.space_dim = None
         self.chosen_at = None  # (point, prime) where ``chosen`` was found independent
         self.log_search = None
+        self.involutive = None  # InvolutiveClosure, when the involutive check proved the count
+        self.involutive_note = None  # why it did not (or was not run), in one phrase
 
     def _stopped(self, phase: str, cause: str, interrupted: bool = False) -> None:
         if self.stop is None:
@@ -603,6 +606,47 @@ class _Run:
             self.space_dim = space
         self.timings["laws"] += time.perf_counter() - t0
 
+    def prove_count(self) -> None:
+        """Step 4, only when the laws found fall short of a *complete* closure's bound: the
+        involutive-closure certificate (:mod:`lieflow.certificates.involutive`) proves the count
+        exactly, or the census says why not.  Never run on a closure cut short (its kept fields
+        were not bracketed with every generator): that is no proof."""
+        res = self.res
+        if self.interrupted or res is None:
+            return
+        facts = Facts(ambient_dim=self.D, generators=len(self.system.generators), rank=res.rank,
+                      laws_lower=len(self.chosen))
+        if choose_count_proof(facts) is not None:
+            return
+        if res.reason != "closed":
+            self.involutive_note = f"not run: the closure did not finish ({res.reason})"
+            return
+        from .certificates.involutive import InvolutiveClosure, decide_involutive
+
+        remaining = self.budget.remaining()
+        if remaining is not None and remaining <= 0:
+            self.involutive_note = "not run: no time left"
+            return
+        t0 = time.perf_counter()
+        try:
+            with self.budget.phase("involutive check"):
+                verdict = decide_involutive(
+                    self.system.generators, res.kept, names=self.system.generator_names, point=res.point,
+                    prime=res.prime, deadline=self.budget.deadline,
+                )
+        except KeyboardInterrupt:
+            self._stopped("involutive check", "KeyboardInterrupt", interrupted=True)
+            self.involutive_note = "not proven: interrupted"
+        except LimitExceededError as exc:  # the deadline, or a search too large to run
+            self.involutive_note = str(exc) if str(exc).startswith("not proven") else f"not proven: {exc}"
+        else:
+            if verdict.proven:
+                self.involutive = InvolutiveClosure.of(verdict.certificate)
+            else:
+                # the upper bound stands either way (a rank at a point never exceeds the generic rank)
+                self.involutive_note = f"not proven: {verdict.failed_word} is {verdict.reason}"
+        self.timings["involutive"] = time.perf_counter() - t0
+
     def assemble(self, t_start: float) -> Census:
         system, D = self.system, self.D
         res = self.res
@@ -616,7 +660,7 @@ class _Run:
             raise VerificationError(f"{lower} independent laws but the Lie algebra has rank {res.rank} in dimension {D}")
         proof = choose_count_proof(
             Facts(ambient_dim=D, generators=len(system.generators), rank=res.rank, laws_lower=lower)
-        )
+        ) or self.involutive
         laws = tuple(_make_law(system, h) for h in self.chosen)
         stats = dict(res.stats)
         stats.pop("stopped_in", None)
@@ -628,6 +672,8 @@ class _Run:
             stats["law_search_skipped"] = self.skipped
         if self.log_search is not None:
             stats["log_law_search"] = self.log_search
+        if self.involutive_note is not None:
+            stats["involutive_check"] = self.involutive_note
         if len(self.primes_tried) > 1:
             stats["primes_tried"] = list(self.primes_tried)
         if self.stop is not None:

@@ -11,7 +11,7 @@ each of them against the system rebuilt from the census's model spec.
   exactly ``laws_upper``.
 
 >>> sorted(COUNT_PROOFS)
-['explicit laws', 'full rank', 'one generator']
+['explicit laws', 'full rank', 'involutive closure', 'one generator']
 >>> COUNT_PROOFS["one generator"].from_dict({"kind": "one generator"}).summary
 'a single field spans its own Lie algebra (flow-box theorem)'
 """
@@ -26,11 +26,9 @@ from .rank import RankCertificate
 #: rebuilds the named proof with ``COUNT_PROOFS[kind].from_dict(...)`` and runs its ``check``.
 COUNT_PROOFS: dict = {cls.kind: cls for cls in (ExplicitLaws, OneGenerator, FullRank)}
 
-# The involutive-closure certificate (lieflow/certificates/involutive.py) plugs in here, as a
-# CountProof subclass with kind "involutive closure" whose check(evidence) re-checks the closure
-# identities over QQ(θ) from evidence.system / evidence.fields / evidence.kept:
-#     from .involutive import InvolutiveClosure
-#     COUNT_PROOFS[InvolutiveClosure.kind] = InvolutiveClosure
+from .involutive import InvolutiveCertificate, InvolutiveClosure, check_involutive, decide_involutive, prove_involutive  # noqa: E402
+
+COUNT_PROOFS[InvolutiveClosure.kind] = InvolutiveClosure
 
 from .verify import CheckResult, VerificationReport, verify_census, verify_document, verify_json  # noqa: E402
 
@@ -42,6 +40,11 @@ __all__ = [
     "FullRank",
     "OneGenerator",
     "choose_count_proof",
+    "InvolutiveCertificate",
+    "InvolutiveClosure",
+    "prove_involutive",
+    "decide_involutive",
+    "check_involutive",
     "RankCertificate",
     "LawCertificate",
     "LogTerms",

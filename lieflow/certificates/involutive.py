@@ -54,6 +54,7 @@ Gradient Flows*, NeurIPS 2023 (arXiv 2307.00144), for the counting theorem.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -1237,3 +1238,137 @@ def _textbook_fields(gens, S, variables_of):
         return build(tree)
 
     return field_of
+
+
+# ---------------------------------------------------------------------------------------------
+# the count proof the census names "involutive closure"
+# ---------------------------------------------------------------------------------------------
+
+
+from typing import ClassVar  # noqa: E402
+
+from .base import fail  # noqa: E402
+from .counts import CountProof  # noqa: E402
+
+
+@dataclass(frozen=True)
+class InvolutiveClosure(CountProof):
+    """``count_proof = "involutive closure"``: an :class:`InvolutiveCertificate` as a count proof.
+
+    The census builds it from the certificate it proved; a loaded census keeps the stored dict
+    (``data``, canonical JSON text) and parses it only when checked, against the coordinates of
+    the system the verifier rebuilt from the model spec.
+
+    :meth:`check` trusts nothing in the certificate: it requires the certificate's kept words to
+    be the rank certificate's (already re-checked: independent at the point, so ``r`` is their
+    rank), then runs :func:`check_involutive` with the generators and kept fields the verifier
+    rebuilt itself (plain fields, converted to sympy).  The proven count is ``D - r``.
+
+    Examples
+    --------
+    >>> from lieflow import census
+    >>> from lieflow.models import custom
+    >>> c = census(custom(["2*x1 + x2*x3**2 + 3*x2", "x1**2"]), degree=1)
+    >>> c.count_proof, c.laws_upper, c.laws_lower
+    ('involutive closure', 1, 0)
+    >>> proof = InvolutiveClosure.from_dict(c.count_certificate.to_dict())
+    >>> proof == c.count_certificate, proof.to_dict()["kept"]
+    (True, ['X1', 'X2'])
+    """
+
+    kind: ClassVar[str] = KIND
+    summary: ClassVar[str] = (
+        "the kept fields span every bracket with a generator over the rational functions (Frobenius)"
+    )
+
+    #: The certificate as canonical JSON text (what ``to_dict`` gives and ``from_dict`` reads).
+    data: str = "{}"
+
+    @classmethod
+    def of(cls, certificate: InvolutiveCertificate) -> "InvolutiveClosure":
+        """Wrap a certificate made by :func:`prove_involutive`.
+
+        Raises
+        ------
+        BadArgumentError
+            if ``certificate`` is not an :class:`InvolutiveCertificate`.
+        """
+        if not isinstance(certificate, InvolutiveCertificate):
+            raise BadArgumentError("certificate", certificate, "expected an InvolutiveCertificate")
+        return cls(json.dumps(certificate.to_dict(), sort_keys=True))
+
+    @classmethod
+    def holds(cls, facts) -> bool:
+        """Never from the numbers alone: only the certificate's identities prove it."""
+        return False
+
+    def to_dict(self) -> dict:
+        return json.loads(self.data)
+
+    @classmethod
+    def from_dict(cls, data) -> "InvolutiveClosure":
+        """Keep a stored certificate (its content is checked by :meth:`check`).
+
+        Raises
+        ------
+        VerificationError
+            (check ``"count proof"``) if ``data`` is not a dict of this kind.
+        """
+        if not isinstance(data, dict) or data.get("kind") != KIND:
+            fail("count proof", f"expected an involutive certificate {{'kind': {KIND!r}, ...}}, got {data!r:.80}")
+        try:
+            text = json.dumps(data, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            fail("count proof", f"the involutive certificate is not plain JSON data ({exc})")
+        return cls(text)
+
+    def certificate(self, variables) -> InvolutiveCertificate:
+        """The stored certificate, parsed against ``variables`` (a PolyRing or names).
+
+        Raises
+        ------
+        VerificationError
+            for a malformed certificate.
+        """
+        return InvolutiveCertificate.from_dict(variables, self.to_dict())
+
+    def check(self, evidence) -> int:
+        """Re-check the certificate on the verifier's rebuilt system; return ``D - r``.
+
+        Raises
+        ------
+        VerificationError
+            (check ``"count proof"``) naming what failed.
+        """
+        system = getattr(evidence, "system", None)
+        if system is None or evidence.field_of is None:
+            fail("count proof", "the involutive certificate needs the rebuilt system and kept fields")
+        symbols = tuple(system.ring.symbols)
+        try:
+            cert = self.certificate(system.ring)
+            if tuple(cert.kept) != tuple(evidence.kept):
+                fail("count proof", "the involutive certificate's kept words are not the rank certificate's")
+            gens = {name: _plain_matrix(X, symbols) for name, X in evidence.fields.items()}
+            check_involutive(
+                cert, generators=gens, variables=symbols,
+                field_of=lambda word: _plain_matrix(evidence.field_of(word), symbols),
+            )
+        except VerificationError as exc:
+            if getattr(exc, "check", None) == "count proof":
+                raise
+            fail("count proof", str(exc))
+        return evidence.ambient_dim - evidence.rank
+
+
+def _plain_matrix(field: dict, symbols) -> "object":
+    """A plain field (:mod:`lieflow.certificates.plain`) as a sympy column matrix."""
+    import sympy
+
+    syms = [sympy.Symbol(s) for s in symbols]
+    out = [sympy.Integer(0)] * len(syms)
+    for k, poly in field.items():
+        out[k] = sympy.Add(*[
+            sympy.Rational(Fraction(c).numerator, Fraction(c).denominator) * sympy.Mul(*[syms[i] ** e for i, e in mono])
+            for mono, c in poly.items()
+        ])
+    return sympy.Matrix(out)
