@@ -13,7 +13,7 @@ from .errors import LieflowError
 from .io import census_from_json
 from .laws import independent_laws, polynomial_laws, verify_law
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "census",

@@ -563,6 +563,8 @@ def count_status(c) -> str:
     >>> count_status(census(custom(["x*y"])))
     'PROVEN (explicit laws): #laws = 1'
     >>> count_status(census(custom(["x*y", "x*z"]), degree=1))
+    'PROVEN (involutive closure): #laws = 1'
+    >>> count_status(census(custom(["x*y + z*w", "x*w"]), degree=1, max_brackets=1))  # closure cut short
     'not proven'
     """
     if not c.proven:

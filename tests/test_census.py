@@ -136,10 +136,16 @@ def test_count_proof_kinds():
     assert (c.count_proof, c.proven, c.laws_complete) == ("explicit laws", True, True)
     c = census(relu([2, 2, 2]), flow="momentum")
     assert (c.count_proof, c.proven, c.laws_upper, c.laws_complete) == ("full rank", True, 0, True)
-    # two generators, a non-polynomial law would leave the count open: only bounds
+    # two generators and no law of degree 1: the involutive closure proves the count anyway
     c = census(custom(["x*y", "x*z"]), degree=1)
-    assert (c.laws_lower, c.laws_upper, c.count_proof, c.proven, c.laws_complete) == (0, 1, None, False, False)
-    assert c.count_certificate is None and c.verify()
+    assert (c.laws_lower, c.laws_upper, c.count_proof, c.proven, c.laws_complete) == (
+        0, 1, "involutive closure", True, False
+    )
+    assert c.verify()
+    # a closure cut short proves nothing: only bounds
+    c = census(linear([2, 2, 2]), degree=1, max_brackets=1)
+    assert (c.laws_lower, c.count_proof, c.proven, c.laws_complete) == (0, None, False, False)
+    assert c.laws_upper >= 3 and c.count_certificate is None and c.verify()
 
 
 def _neuron_laws(widths, bias):
@@ -198,9 +204,11 @@ def test_not_proven_is_reported_honestly():
     assert (c.laws_lower, c.laws_upper, c.proven, c.laws_complete) == (0, 1, True, False)
     assert "PROVEN (one generator): #laws = 1" in c.to_text()
     assert "1 of them is not polynomial of degree <= 1" in c.to_text()
-    c = census(custom(["x*y", "x*z"]), degree=1)
-    assert (c.laws_lower, c.laws_upper, c.proven) == (0, 1, False)
-    assert "0 found <= #laws <= 1  not proven" in c.to_text()
+    # a closure cut short by a limit proves only the bounds, and says so
+    c = census(linear([2, 2, 2]), degree=1, max_brackets=1)
+    assert (c.laws_lower, c.proven, c.closure_reason) == (0, False, "limit")
+    assert f"0 found <= #laws <= {c.laws_upper}  not proven" in c.to_text()
+    assert "the closure stopped early (limit)" in c.to_text()
     assert r"\text{not proven}" in c.to_latex()
     c2 = census(custom(["x*y"]), degree=2)
     assert c2.proven and c2.laws_complete and str(c2.laws[0]) == "x**2 - y**2"
@@ -257,7 +265,9 @@ def test_a_system_fixes_its_flow():
 
 def test_a_law_search_over_the_limit_still_gives_the_upper_bound():
     c = census(linear([6, 6, 6]), degree=5)  # C(77, 5) = 19M unknowns > max_unknowns
-    assert c.laws == () and c.laws_lower == 0 and not c.proven
+    assert c.laws == () and c.laws_lower == 0
     assert c.laws_upper == 21 and c.closure_reason == "closed"  # 72 - 51: the closure ran in full
+    # no law written, yet the count is proven (6 * 7 / 2 = 21, the closed form of linear [6, 6, 6])
+    assert c.proven and c.count_proof == "involutive closure" and not c.laws_complete
     assert "max_unknowns" in c.stats["law_search_skipped"]
     assert "explicit law search skipped" in c.to_text()

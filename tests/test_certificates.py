@@ -211,7 +211,7 @@ def test_law_certificate():
 
 
 def test_count_proofs():
-    assert set(COUNT_PROOFS) == {"explicit laws", "one generator", "full rank"}
+    assert set(COUNT_PROOFS) == {"explicit laws", "one generator", "full rank", "involutive closure"}
     one = Facts(ambient_dim=5, generators=1, rank=1, laws_lower=2)
     full = Facts(ambient_dim=4, generators=3, rank=4, laws_lower=0)
     met = Facts(ambient_dim=8, generators=4, rank=5, laws_lower=3)

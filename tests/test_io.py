@@ -97,7 +97,7 @@ def _as_format_1(d):
     return old
 
 
-@pytest.mark.parametrize("model, kwargs", [(relu([2, 2, 1]), {}), (custom(["x*y*z"]), {"degree": 1}), (custom(["x*y", "x*z"]), {"degree": 1})])
+@pytest.mark.parametrize("model, kwargs", [(relu([2, 2, 1]), {}), (custom(["x*y*z"]), {"degree": 1}), (linear([2, 2, 2]), {"degree": 1, "max_brackets": 1})])
 def test_format_1_files_still_load_and_verify(model, kwargs):
     c = census(model, **kwargs)
     old = _as_format_1(json.loads(c.to_json()))

@@ -36,7 +36,7 @@ HONEST = {
     "resnet relu": (lambda: resnet((2, 1), blocks=2, activation="relu"), {}),
     "custom": (lambda: custom(["x*y*z", "x - y"]), {}),
     "one generator": (lambda: custom(["x**2*y + z"]), {"degree": 1}),
-    "open": (lambda: custom(["x*y", "x*z"]), {"degree": 1}),
+    "open": (lambda: linear([2, 2, 2]), {"degree": 1, "max_brackets": 1}),  # a closure cut short
     "fields": (lambda: from_fields([["y", "-x", 0], [0, "z", "-y"]], "x,y,z", names=["R", "T"]), {}),
     "softmax-ce": (lambda: softmax_cross_entropy(3, 2), {}),
     "heavy ball": (lambda: linear([2, 2, 1]), {"flow": "momentum", "tau": "1/2"}),
