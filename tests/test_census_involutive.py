@@ -207,3 +207,34 @@ def test_a_loaded_forgery_fails_verify(saved):
     text = forged(saved, _scale_annihilator)
     with pytest.raises(VerificationError, match="count proof"):
         census_from_json(text).verify()
+
+
+# -- hypothesis: a proven count is the generic count of an independent slow computation ----------
+
+from fractions import Fraction  # noqa: E402
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from lieflow.algebra import Poly, PolyRing  # noqa: E402
+from lieflow.dynamics import gradient_flow  # noqa: E402
+from test_involutive import _slow_generic_rank  # noqa: E402  (plain sympy, minors over QQ(x, y, z))
+
+XYZ = PolyRing.get(("x", "y", "z"))
+_monomials = st.lists(st.integers(0, 2), max_size=3).map(lambda m: tuple(sorted(m)))
+_coefficients = st.one_of(st.integers(-4, 4), st.builds(Fraction, st.integers(-4, 4), st.integers(1, 3)))
+_polys = st.dictionaries(_monomials, _coefficients, max_size=3).map(lambda terms: Poly(XYZ, terms))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_polys, min_size=1, max_size=3), st.integers(0, 10**6), st.sampled_from([1, 2]))
+def test_a_proven_count_is_the_generic_count(phi, seed, degree):
+    phi = [p for p in phi if p.degree >= 1]
+    assume(phi)
+    model = custom(phi, params="x,y,z")
+    c = census(model, degree=degree, seed=seed)
+    system = gradient_flow(model)
+    generic = _slow_generic_rank(system.generator_exprs(), list(system.ring.sympy_symbols()))
+    assert c.laws_upper >= 3 - generic  # the upper bound holds at any point
+    if c.proven:
+        assert c.laws_upper == 3 - generic, (c.count_proof, c.laws_upper, generic)
