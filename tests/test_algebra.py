@@ -145,3 +145,15 @@ def test_pickle_round_trip_keeps_equality_and_hash(A):
     assert B == A and hash(B) == hash(A) and B.components[0][1].ring is RING if A.components else True
     p = A.components[0][1] if A.components else RING.zero()
     assert pickle.loads(pickle.dumps(p)) == p
+
+
+def test_printed_field_keeps_every_sign():
+    # a component that starts with a minus sign is printed as it is, not negated as a whole
+    R = PolyRing.get(("x", "y", "z"))
+    x, y, z = R.gens
+    X = VectorField(R, {"x": x, "y": -x, "z": y - x})
+    text = str(X)
+    assert text == "x*d/dx - x*d/dy + (-x + y)*d/dz"
+    back = sympy.sympify(text.replace("*d/dx", "*DX").replace("*d/dy", "*DY").replace("*d/dz", "*DZ"))
+    sx, sy, DX, DY, DZ = sympy.symbols("x y DX DY DZ")
+    assert sympy.expand(back - (sx * DX - sx * DY + (sy - sx) * DZ)) == 0

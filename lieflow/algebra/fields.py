@@ -220,7 +220,7 @@ class VectorField:
             if len(p) > 1:
                 s = f"({s})"
             parts.append(f"{s}*d/d{self.ring.symbols[k]}")
-        return " + ".join(parts).replace("+ -", "- ").replace("+ (-", "- (")
+        return " + ".join(parts).replace("+ -", "- ")
 
     def __repr__(self):
         text = " + ".join(
