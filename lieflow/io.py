@@ -625,14 +625,147 @@ def census_to_text(c) -> str:
 
 
 def census_to_latex(c) -> str:
-    """LaTeX for notebooks: the bounds and the laws in an ``align*`` environment."""
-    status = r"\text{" + count_status(c).replace("#", r"\#") + "}"
-    head = (
-        rf"\text{{{c.system.model.name}: }}{c.laws_lower} \le \#\text{{laws}} \le {c.laws_upper}"
-        rf"\quad ({status},\ D = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank})"
-    )
-    rows = [head] + [rf"h_{{{i}}} &= {law_latex(law.time_expr)}" for i, law in enumerate(c.laws, 1)]
-    return "$$\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$$"
+    r"""LaTeX for notebooks and papers: a header, then the laws in an ``aligned`` block.
+
+    The header (model, flow, bounds and how the count stands — the same phrase as the text
+    report —, the number of parameters ``D``, the dimension of the space the flow lives in, and
+    the rank) is a ``gathered`` line of its own, outside the alignment; the laws are aligned on
+    ``=``.  Symbols follow :func:`latex_symbol`: ``u^{(l)}_{i,j}`` for the weight of layer ``l``
+    from unit ``i`` to unit ``j``, ``b^{(l)}_{k}`` for a bias, ``x_{3}`` for ``x3``, and a dot for
+    a velocity (``\\dot{u}^{(1)}_{1,2}`` is the velocity of ``u1_1_2``).  Heavy-ball laws are
+    written with ``e^{\\tau t}`` (the phase-space coordinate ``s = e^{\\tau t}``).
+
+    Examples
+    --------
+    >>> from lieflow.census import census
+    >>> from lieflow.models import relu
+    >>> print(census_to_latex(census(relu([2, 2, 1]))))
+    $$\begin{gathered}\text{relu[2, 2, 1]: gradient flow, euclidean metric} \\ 2 \leq \#\text{laws} \leq 2\quad \text{PROVEN (explicit laws):}\ \#\text{laws} = 2 \\ D = 6\ \text{parameters},\ \operatorname{rank} = 4 \\ \begin{aligned}h_{1} &= \left(u^{(1)}_{1,1}\right)^{2} + \left(u^{(1)}_{2,1}\right)^{2} - \left(u^{(2)}_{1,1}\right)^{2} \\ h_{2} &= \left(u^{(1)}_{1,2}\right)^{2} + \left(u^{(1)}_{2,2}\right)^{2} - \left(u^{(2)}_{2,1}\right)^{2}\end{aligned}\end{gathered}$$
+    """
+    head, laws = census_latex_lines(c)
+    body = " \\\\ ".join(head)
+    if laws:
+        body += " \\\\ \\begin{aligned}" + " \\\\ ".join(f"{lhs} &= {rhs}" for lhs, rhs in laws) + "\\end{aligned}"
+    return "$$\\begin{gathered}" + body + "\\end{gathered}$$"
+
+
+def census_latex_lines(c) -> tuple:
+    r"""The pieces of :func:`census_to_latex`: header lines, and ``(lhs, rhs)`` for each law.
+
+    Each piece is plain math (no environment), e.g. for rendering one by one.
+
+    Examples
+    --------
+    >>> from lieflow.census import census
+    >>> from lieflow.models import linear
+    >>> head, laws = census_latex_lines(census(linear([2, 2, 2]), flow="momentum"))
+    >>> print(head[2])
+    D = 8\ \text{parameters; phase space } (\theta, \dot\theta, s = e^{\tau t}),\ \dim = 17,\ \operatorname{rank} = 16
+    >>> print(laws[0][1][:39])
+    \left(u^{(1)}_{1,1} \dot{u}^{(1)}_{1,2}
+    """
+    s = c.system
+    if c.proven:  # the phrase of count_status, with #laws set as math
+        status = rf"\text{{PROVEN ({c.count_proof}):}}\ \#\text{{laws}} = {c.laws_upper}"
+    else:
+        status = r"\text{not proven}"
+    head = [
+        r"\text{" + _latex_text(f"{s.model.name}: {_flow_label(c)}") + "}",
+        rf"{c.laws_lower} \leq \#\text{{laws}} \leq {c.laws_upper}\quad {status}",
+    ]
+    n_params = len(s.model.ring.symbols)
+    if s.time_variable is None:
+        head.append(rf"D = {n_params}\ \text{{parameters}},\ \operatorname{{rank}} = {c.lie_rank}")
+    else:
+        time = r"s = e^{\tau t}" if s.damping == "heavy-ball" else "t"
+        head.append(
+            rf"D = {n_params}\ \text{{parameters; phase space }} (\theta, \dot\theta, {time}),\ "
+            rf"\dim = {c.ambient_dim},\ \operatorname{{rank}} = {c.lie_rank}"
+        )
+    names = latex_symbol_names(s)
+    laws = [(f"h_{{{i}}}", law_latex(law.time_expr, symbol_names=names)) for i, law in enumerate(c.laws, 1)]
+    return head, laws
+
+
+def _latex_text(text: str) -> str:
+    """Escape what ``\\text{...}`` cannot take literally."""
+    for ch in "\\#$%&_{}^~":
+        text = text.replace(ch, "\\" + ch if ch not in "\\^~" else {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}[ch])
+    return text
+
+
+_INDEXED_NAME = re.compile(r"([A-Za-z]+)([0-9]+)_([0-9]+(?:_[0-9]+)*)")
+_NUMBERED_NAME = re.compile(r"([A-Za-z]+)([0-9]+)")
+
+
+def latex_symbol(name: str, *, dot: bool = False) -> str:
+    r"""LaTeX for a variable name, with the layer as a superscript and unambiguous indices.
+
+    ``u1_2_3`` (layer 1, from unit 2 to unit 3) reads ``u^{(1)}_{2,3}``, ``b2_1`` reads
+    ``b^{(2)}_{1}``, ``x3`` reads ``x_{3}``; other names are left to sympy.  ``dot=True`` puts a
+    dot on the letter (a velocity).
+
+    Parameters
+    ----------
+    name : str
+    dot : bool
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    BadArgumentError
+        if ``name`` is not a string.
+
+    Examples
+    --------
+    >>> latex_symbol("u1_2_3"), latex_symbol("b2_1"), latex_symbol("x3")
+    ('u^{(1)}_{2,3}', 'b^{(2)}_{1}', 'x_{3}')
+    >>> print(latex_symbol("u1_2_3", dot=True), latex_symbol("alpha", dot=True))
+    \dot{u}^{(1)}_{2,3} \dot{\alpha}
+    """
+    if not isinstance(name, str):
+        raise BadArgumentError("name", _short(repr(name)), "expected a variable name")
+    m = _INDEXED_NAME.fullmatch(name)
+    if m:
+        base, sup, sub = m.group(1), f"^{{({m.group(2)})}}", "_{" + m.group(3).replace("_", ",") + "}"
+    else:
+        m = _NUMBERED_NAME.fullmatch(name)
+        if m:
+            base, sup, sub = m.group(1), "", f"_{{{m.group(2)}}}"
+        else:
+            base, sup, sub = sympy.latex(sympy.Symbol(name)), "", ""
+    if dot:
+        base = rf"\dot{{{base}}}"
+    return base + sup + sub
+
+
+def latex_symbol_names(system) -> dict:
+    r"""``{sympy.Symbol: latex}`` for every variable of a system (velocities dotted).
+
+    Examples
+    --------
+    >>> from lieflow.dynamics import make_system
+    >>> from lieflow.models import linear
+    >>> names = latex_symbol_names(make_system(linear([1, 1, 1]), flow="momentum"))
+    >>> print(names[sympy.Symbol("v_u2_1_1")])
+    \dot{u}^{(2)}_{1,1}
+
+    Raises
+    ------
+    AttributeError
+        if ``system`` is not a lieflow System.
+    """
+    params = set(system.model.ring.symbols)
+    out = {}
+    for name in system.ring.symbols:
+        if name.startswith("v_") and name[2:] in params and system.time_variable is not None:
+            out[sympy.Symbol(name)] = latex_symbol(name[2:], dot=True)
+        else:
+            out[sympy.Symbol(name)] = latex_symbol(name)
+    return out
 
 
 class _LawLatexPrinter(LatexPrinter):
@@ -646,12 +779,14 @@ class _LawLatexPrinter(LatexPrinter):
         return text if exp is None else rf"\left({text}\right)^{{{exp}}}"
 
 
-def law_latex(expr) -> str:
+def law_latex(expr, *, symbol_names=None) -> str:
     """LaTeX of a law: as :func:`sympy.latex`, with ``log|x|`` written ``\\log|x|``.
 
     Parameters
     ----------
     expr : sympy.Expr
+    symbol_names : dict, optional
+        ``{sympy.Symbol: latex}``, e.g. from :func:`latex_symbol_names`.
 
     Returns
     -------
@@ -672,4 +807,6 @@ def law_latex(expr) -> str:
     """
     if not isinstance(expr, sympy.Basic):
         raise BadArgumentError("expr", _short(repr(expr)), "expected a sympy expression")
-    return _LawLatexPrinter().doprint(expr)
+    if symbol_names is not None and not isinstance(symbol_names, dict):
+        raise BadArgumentError("symbol_names", _short(repr(symbol_names)), "expected a dict of sympy.Symbol to LaTeX")
+    return _LawLatexPrinter({"symbol_names": symbol_names or {}}).doprint(expr)
