@@ -408,7 +408,8 @@ def models(kinds=("linear", "relu"), *, max_dim: int = 12, bias=None, max_width:
     ----------
     kinds : sequence of str
         Among ``"linear"``, ``"relu"`` (2 or more layers), ``"nmf"``, ``"icnn"`` (2 layers) and
-        ``"custom"`` (a :func:`polynomial_phis` φ in ``x1..x3``).  Shrinks towards the first kind.
+        ``"custom"`` (a :func:`polynomial_phis` φ in ``x1..x3``).  Shrinks towards the smallest
+        model (fewest parameters).
     max_dim : int
         Bound on the number of parameters D (biases included); the default 12 keeps a census
         (gradient or momentum flow) well under a second.

@@ -148,9 +148,8 @@ def _as_law(h, system):
                 "h", _show(h), f"is over the variables {list(h.ring.symbols)}, the flow's are {list(system.ring.symbols)}"
             )
         return h
-    expr = sympify_strict(h, "h", functions=("exp",))
-    expr = _heavy_ball_time(expr, system)
     try:
+        expr = _heavy_ball_time(sympify_strict(h, "h", functions=("exp",)), system)
         return system.ring.from_sympy(expr, "h")
     except NotPolynomialError as exc:
         raise NotPolynomialError(
