@@ -71,6 +71,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if done[what]:
             terminalreporter.write_line(f"{len(done[what])} snapshot(s) {what}:")
             for path in done[what]:
+                try:
+                    path = Path(path).relative_to(config.rootpath)
+                except ValueError:
+                    pass
                 terminalreporter.write_line(f"  {path}")
 
 
