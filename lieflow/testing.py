@@ -148,14 +148,38 @@ def _as_law(h, system):
                 "h", _show(h), f"is over the variables {list(h.ring.symbols)}, the flow's are {list(system.ring.symbols)}"
             )
         return h
+    import sympy
+
+    expr = _heavy_ball_time(sympify_strict(h, "h", functions=("exp",)), system)
+    if isinstance(expr, sympy.Basic) and expr.has(sympy.log):
+        return _log_law_from_sympy(expr, system)
+    return system.ring.from_sympy(expr, "h")
+
+
+def _log_law_from_sympy(expr, system):
+    """``P + Σ_j Q_j log|ℓ_j|`` written with sympy (``log(Abs(ℓ))`` or ``log(ℓ)``) as a LogLaw."""
+    import sympy
+
+    from .loglaws import LogLaw
+
+    ring = system.ring
+    poly_part, logs = sympy.Integer(0), []
+    for term in sympy.Add.make_args(sympy.expand(expr)):
+        factors = sympy.Mul.make_args(term)
+        found = [f for f in factors if isinstance(f, sympy.log)]
+        if not found:
+            poly_part += term
+            continue
+        if len(found) > 1:
+            raise NotPolynomialError("h", expr, f"the term {term} has a product of logarithms")
+        arg = found[0].args[0]
+        arg = arg.args[0] if isinstance(arg, sympy.Abs) else arg
+        coeff = sympy.Mul(*[f for f in factors if f is not found[0]])
+        logs.append((ring.from_sympy(arg, "h"), ring.from_sympy(coeff, "h")))
     try:
-        expr = _heavy_ball_time(sympify_strict(h, "h", functions=("exp",)), system)
-        return system.ring.from_sympy(expr, "h")
-    except NotPolynomialError as exc:
-        raise NotPolynomialError(
-            "h", h, f"{exc.args[0].split(': ', 1)[-1].rsplit(', got', 1)[0]}; a law with logarithms is checked "
-            "exactly when given as a Law of a census or a lieflow.loglaws.LogLaw"
-        ) from None
+        return LogLaw(ring.from_sympy(poly_part, "h"), logs)
+    except BadArgumentError as exc:
+        raise BadArgumentError("h", expr, f"is not a law P + sum_j Q_j log|l_j| with linear forms l_j ({exc})") from None
 
 
 def _residuals(h, system):
@@ -202,8 +226,9 @@ def assert_conserved(h, model, *, flow=None, damping=None, tau=None, alpha=None)
         The function.  Strings and sympy expressions must be polynomials in the flow's variables
         (for momentum flows: the parameters, the velocities ``v_<name>`` and the time coordinate;
         with heavy ball, ``exp(tau*t)`` may be written for the coordinate ``s``, as census laws
-        print).  A law with logarithms is given as a census :class:`~lieflow.census.Law` or a
-        :class:`~lieflow.loglaws.LogLaw`.
+        print).  A law with logarithms ``P + Σ_j Q_j log|ℓ_j|`` (linear forms ``ℓ_j``) is a census
+        :class:`~lieflow.census.Law`, a :class:`~lieflow.loglaws.LogLaw`, or written with
+        ``log(Abs(ℓ))`` as census laws print.
     model : Model, System or Census
         The model (with ``flow``/``damping``/``tau``/``alpha`` as for :func:`lieflow.census`), or
         a system or census that already fixes its flow.
@@ -221,12 +246,15 @@ def assert_conserved(h, model, *, flow=None, damping=None, tau=None, alpha=None)
     BadArgumentError
         for a model that is not one, options that do not apply, or ``h`` over other variables.
     NotPolynomialError
-        for a string or expression that is not a polynomial in the flow's variables.
+        for a string or expression that is not a polynomial (or a law with logarithms of linear
+        forms) in the flow's variables.
 
     Examples
     --------
     >>> from lieflow.models import custom, linear
     >>> assert_conserved("x1**2 - x2**2", custom(["x1*x2*x3"]))
+    >>> import sympy
+    >>> assert_conserved(sympy.sympify("2*x2**2 - x3**2 - 6*log(Abs(x3))"), custom(["2*x1 + x2*x3**2 + 3*x2", "x1**2"]))
     >>> A = "u1_1_1*v_u1_1_2 - u1_1_2*v_u1_1_1 + u2_1_1*v_u2_2_1 - u2_2_1*v_u2_1_1"
     >>> assert_conserved(f"exp(t)*({A})", linear([1, 2, 1]), flow="momentum")
     >>> assert_conserved(f"t**3*({A})", linear([1, 2, 1]), flow="momentum", damping="nesterov")

@@ -125,6 +125,10 @@ def test_conserved_log_law():
     assert not law.is_polynomial
     assert_conserved(law, m)
     assert_conserved(law.log_law, m)
+    assert_conserved(sympy.sympify("x2**2 - x3**2/2 - 3*log(Abs(x3))"), m)  # as printed, rescaled
+    assert_conserved(sympy.sympify("2*x2**2 - x3**2 - 6*log(x3)"), m)  # log x3 for x3 > 0: same gradient
+    with pytest.raises(AssertionError, match=r"h = 2\*x2\*\*2 - x3\*\*2 - 4\*log\(Abs\(x3\)\)"):
+        assert_conserved(sympy.sympify("2*x2**2 - x3**2 - 4*log(Abs(x3))"), m)
     wrong = LogLaw(law.log_law.poly, [("x3", -5)])  # the right coefficient is -6
     with pytest.raises(AssertionError, match=r"X1\(h\) = ") as info:
         assert_conserved(wrong, m)
@@ -141,8 +145,12 @@ def test_conserved_bad_arguments():
     m = custom(["x*y"])
     with pytest.raises(BadArgumentError, match="^model: "):
         assert_conserved("x", "relu")
-    with pytest.raises(NotPolynomialError, match="^h: .*Law of a census"):
+    with pytest.raises(NotPolynomialError, match="^h: .*division"):
         assert_conserved("x/y", m)
+    with pytest.raises(BadArgumentError, match="^h: .*linear forms"):
+        assert_conserved(sympy.sympify("log(x*y)"), m)
+    with pytest.raises(NotPolynomialError, match="^h: .*product of logarithms"):
+        assert_conserved(sympy.sympify("log(x)*log(y)"), m)
     with pytest.raises(NotPolynomialError, match="^h: "):
         assert_conserved("w*x", m)  # w is not a parameter
     other = lieflow.census(custom(["a*b"])).laws[0]
