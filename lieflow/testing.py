@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import BadArgumentError, IncompatibleRingError, NotPolynomialError
+from .errors import BadArgumentError, NotPolynomialError
 
 __all__ = [
     "Witness",
