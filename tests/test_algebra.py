@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 
 from lieflow.algebra import BracketCache, PointEvaluator, Poly, PolyRing, VectorField, bracket, gradient_field
 from lieflow.errors import BadArgumentError, IncompatibleRingError, InexactValueError, NotPolynomialError
-from strategies import RING, fields, points, polys, rationals
+from lieflow.strategies import fields, polys, rational_points, rationals
+
+RING = PolyRing.get(("x", "y", "z"))  # the variables lieflow.strategies draws by default
+points = rational_points(3)
+rationals = rationals()
 
 X, Y, Z = RING.gens
 

@@ -7,6 +7,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lieflow.algebra import PolyRing
 from lieflow.algebra import bracket as fast_bracket
 from lieflow.certificates import (
     COUNT_PROOFS,
@@ -32,7 +33,10 @@ from lieflow.certificates.plain import (
 )
 from lieflow.errors import VerificationError
 
-from strategies import RING, fields, polys, rationals
+from lieflow.strategies import fields, polys, rationals
+
+RING = PolyRing.get(("x", "y", "z"))  # the variables lieflow.strategies draws by default
+rationals = rationals()
 
 SYMS = RING.sympy_symbols()
 INDEX = {s: i for i, s in enumerate(SYMS)}

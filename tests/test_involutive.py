@@ -25,7 +25,9 @@ from lieflow.dynamics import gradient_flow, make_system
 from lieflow.errors import BadArgumentError, LimitExceededError, VerificationError
 from lieflow.models import custom, linear, nmf, relu, resnet
 
-from strategies import RING, polys
+from lieflow.strategies import polys
+
+RING = PolyRing.get(("x", "y", "z"))  # the variables lieflow.strategies draws by default
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,9 @@ from lieflow.dynamics import gradient_flow
 from lieflow.errors import BadArgumentError
 from lieflow.laws import independent_laws, normalize_law, polynomial_laws, sparsify, verify_law
 from lieflow.models import custom, linear
-from strategies import RING, fields
+from lieflow.strategies import fields
+
+RING = PolyRing.get(("x", "y", "z"))  # the variables lieflow.strategies draws by default
 
 
 @settings(max_examples=25)

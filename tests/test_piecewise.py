@@ -14,12 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lieflow import census, census_from_json
-from lieflow.algebra import gradient_field, rank_qq
+from lieflow.algebra import PolyRing, gradient_field, rank_qq
 from lieflow.cli import main
 from lieflow.dynamics import make_system
 from lieflow.errors import BadArgumentError, InexactValueError, NotPolynomialError, VerificationError
 from lieflow.models import Model, conv, custom, icnn, relu, resnet
-from strategies import RING, polys
+from lieflow.strategies import polys
+
+RING = PolyRing.get(("x", "y", "z"))  # the variables lieflow.strategies draws by default
 
 
 def _same_span(ps, qs):
