@@ -506,8 +506,7 @@ def assert_census_equal(a, b) -> None:
     ...
     AssertionError: the censuses differ:
       laws_lower: 3 != 0
-      proven: True != False
-      count_proof: 'explicit laws' != None
+      count_proof: 'explicit laws' != 'involutive closure'
       laws_complete: True != False
       laws: the spans differ (dimensions 3 and 0)
         only in the first:  u1_1_1**2 + u1_2_1**2 - u2_1_1**2 - u2_1_2**2
