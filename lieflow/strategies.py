@@ -24,7 +24,7 @@ Examples
 Failing examples shrink to small ones (``find`` returns the smallest example satisfying a
 condition):
 
->>> find(widths(min_layers=2, max_width=5), lambda ws: ws[1] >= 4)
+>>> find(widths(min_layers=2, max_layers=2, max_width=5), lambda ws: ws[1] >= 4)
 (1, 4, 1)
 """
 
@@ -300,8 +300,9 @@ def widths(*, min_layers: int = 1, max_layers: int = 3, max_width: int = 3, max_
     Examples
     --------
     >>> from hypothesis import find
-    >>> find(widths(min_layers=2, max_width=4), lambda ws: max(ws) == 4)
-    (1, 1, 4)
+    >>> ws = find(widths(min_layers=2, max_width=4), lambda ws: max(ws) == 4)
+    >>> max(ws), sorted(ws)[:-1] == [1] * (len(ws) - 1)  # shrunk: every other width is 1
+    (4, True)
     >>> find(widths(max_dim=6), lambda ws: len(ws) == 4)
     (1, 1, 1, 1)
     >>> widths(max_layers=0)
