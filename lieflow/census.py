@@ -226,10 +226,11 @@ class Census:
 
         return census_to_json(self, **kwargs)
 
-    def to_text(self) -> str:
+    def to_text(self, *, expand: bool = False) -> str:
+        """The text report (``expand=True``: every law, never a summary of them)."""
         from .io import census_to_text
 
-        return census_to_text(self)
+        return census_to_text(self, expand=expand)
 
     def to_latex(self) -> str:
         from .io import census_to_latex

@@ -169,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress on stderr after ~2 s: auto = only on a terminal (default)")
     c.add_argument("--verify", action="store_true", help="re-check the result with the independent routine")
+    c.add_argument("--expand", action="store_true",
+                   help="list every law (by default many laws of a known family are summarized in one checked line)")
     c.add_argument("--format", choices=("text", "json", "latex"), default="text")
     _add_limit_argument(c)
     v = sub.add_parser("verify", help="re-check a saved census (JSON) against its rebuilt model")
@@ -332,7 +334,7 @@ def _census(args, t_start: float) -> int:
     elif args.format == "latex":
         print(c.to_latex())
     else:
-        print(c.to_text())
+        print(c.to_text(expand=args.expand))
         if args.verify:
             print("verified: independent re-check passed")
     if c.stats.get("stopped_by") == "KeyboardInterrupt":

@@ -572,8 +572,33 @@ def count_status(c) -> str:
     return f"PROVEN ({c.count_proof}): #laws = {c.laws_upper}"
 
 
-def census_to_text(c) -> str:
-    """A human-readable report."""
+#: A census with more laws than this prints a checked one-line summary instead (when one exists).
+SUMMARY_OVER = 8
+
+
+def census_to_text(c, *, expand: bool = False) -> str:
+    """A human-readable report.
+
+    When the laws are many (more than :data:`SUMMARY_OVER`) and are exactly a known closed-form
+    family (checked by :func:`lieflow.summaries.law_summary`), the report names the family and
+    shows the first three; ``expand=True`` (CLI ``--expand``) lists every law.
+
+    Raises
+    ------
+    BadArgumentError
+        if ``expand`` is not a bool.
+
+    Examples
+    --------
+    >>> from lieflow.census import census
+    >>> from lieflow.models import linear
+    >>> print("\\n".join(census_to_text(census(linear([4, 4, 4]))).splitlines()[4:7]))
+    independent laws (polynomial, degree <= 2): 10 — the entries on and above the diagonal of U_l^T U_l - U_{l+1} U_{l+1}^T for each hidden layer l (n_l (n_l + 1)/2 per layer, U_l the weights of layer l) (checked: the same space as the laws found)
+       1. u1_1_1**2 + u1_2_1**2 + u1_3_1**2 + u1_4_1**2 - u2_1_1**2 - u2_1_2**2 - u2_1_3**2 - u2_1_4**2
+       2. u1_1_1*u1_1_2 + u1_2_1*u1_2_2 + u1_3_1*u1_3_2 + u1_4_1*u1_4_2 - u2_1_1*u2_2_1 - u2_1_2*u2_2_2 - u2_1_3*u2_2_3 - u2_1_4*u2_2_4
+    """
+    if not isinstance(expand, bool):
+        raise BadArgumentError("expand", expand, "must be True or False")
     s = c.system
     lines = [
         f"lieflow census: {s.model.name} — {_flow_label(c)}",
@@ -591,9 +616,20 @@ def census_to_text(c) -> str:
             td = "default" if c.time_degree is None else str(c.time_degree)
             where = f"degree <= {c.degree} in (θ, v), time degree {td}"
         kinds = "polynomial" if all(law.log_law is None for law in c.laws) else "polynomial and logarithmic"
-        lines.append(f"independent laws ({kinds}, {where}):")
         width = len(str(len(c.laws)))
-        lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
+        summary = None
+        if not expand and len(c.laws) > SUMMARY_OVER:
+            from .summaries import law_summary
+
+            summary = law_summary(c)
+        if summary is None:
+            lines.append(f"independent laws ({kinds}, {where}):")
+            lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws, 1)]
+        else:
+            phrase, n = summary.rsplit(": ", 1)
+            lines.append(f"independent laws ({kinds}, {where}): {len(c.laws)} — {phrase} (checked: the same space as the laws found)")
+            lines += [f"  {i:>{width}}. {law}" for i, law in enumerate(c.laws[:3], 1)]
+            lines.append(f"  {'':>{width}}  ... {len(c.laws) - 3} more (--expand, or Census.to_text(expand=True), lists them)")
     missing = c.laws_upper - c.laws_lower
     nor_logs = " (nor polynomial plus logarithms of linear forms)" if c.stats.get("log_law_search") == "searched" else ""
     if c.proven and missing:
