@@ -310,7 +310,7 @@ class Fit:
         """A few lines per group: formula, degree, points fitted and checked, regimes."""
         lines = []
         for g in self.groups:
-            head = ", ".join(f"{k}={v}" for k, v in g.group.items()) or "all rows"
+            head = ", ".join(f"{k}={v}" for k, v in g.group.items() if v is not None) or "all rows"
             if not g.pieces:
                 lines.append(f"fit [{head}]: no proven counts to fit")
                 continue
@@ -443,7 +443,7 @@ class Expectation:
                 + (f", {len(self.undecided)} undecided)" if self.undecided else ")"))
         lines = [head]
         for c in self.counterexamples:
-            where = ", ".join(f"{k}={v}" for k, v in c["point"].items())
+            where = ", ".join(f"{k}={v}" for k, v in c["point"].items() if v is not None)
             got = f"count {c['count']}" if "count" in c else f"bounds {c['bounds'][0]}..{c['bounds'][1]}"
             lines.append(f"  counterexample: {where}: {got}, formula gives {c['formula_gives']}")
         return "\n".join(lines)
