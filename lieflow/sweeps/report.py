@@ -85,8 +85,10 @@ def to_csv(result) -> str:
     --------
     >>> from lieflow.sweeps import sweep
     >>> res = sweep("linear", [2, "1..2", 2], store=None, jobs=1)
-    >>> print(to_csv(res).splitlines()[1])  # doctest: +ELLIPSIS
-    ...,linear[2, 1, 2] gradient,linear,2 1 2,1,ok,4,1,1,True,explicit laws,...,computed,
+    >>> print(to_csv(res).splitlines()[0])
+    key,label,model,widths,r,status,ambient_dim,laws_lower,laws_upper,proven,count_proof,seconds,source,reason
+    >>> print(to_csv(res).splitlines()[1].split(",", 1)[1])  # doctest: +ELLIPSIS
+    "linear[2, 1, 2] gradient",linear,2 1 2,1,ok,4,1,1,True,explicit laws,...,computed,
     """
     out = io.StringIO()
     swept = list(result.grid.swept)
@@ -127,7 +129,7 @@ def plot_counts(result, ax=None, *, axis: str | None = None):
     --------
     >>> from lieflow.sweeps import sweep
     >>> ax = plot_counts(sweep("linear", [2, "1..3", 2], store=None, jobs=1))
-    >>> [list(line.get_xdata()) for line in ax.get_lines()]
+    >>> [[int(x) for x in line.get_xdata()] for line in ax.get_lines()]
     [[1, 2, 3]]
     """
     from matplotlib.ticker import MaxNLocator
