@@ -246,3 +246,15 @@ def test_fit_on_a_real_sweep_with_flows():
     grad = by_flow["gradient"]
     assert grad.pieces[0].condition.startswith("1 <= r <= 4")
     assert all(grad.pieces[0].value((r,)) == r * (r + 1) // 2 for r in range(1, 5))
+
+
+def test_regime_range_runs_to_its_first_break():
+    # r(r-1)/2 up to r = 9, then a different value at r = 10 (the shape of [2, r, 2] under momentum)
+    counts = {r: r * (r - 1) // 2 for r in range(1, 10)}
+    counts[10] = 44
+    (g,) = _fake([((2, r, 2), y, y, True) for r, y in counts.items()]).fit().groups
+    first = g.pieces[0]
+    assert first.formula == "r*(r - 1)/2" and first.condition == "1 <= r <= 9"
+    assert first.breaks_at == {"point": {"r": 10}, "count": 44, "formula_gives": "45"}
+    last = g.pieces[-1]
+    assert last.condition.endswith("r <= 10") and last.value((10,)) == 44

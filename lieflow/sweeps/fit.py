@@ -245,16 +245,20 @@ def _regimes(pts, variables, max_degree):
 
 
 def _piece_for_segment(pts, i, j, f, variables, axis_name):
-    lo, hi = pts[i][0][0], pts[j - 1][0][0]
-    cond = f"{axis_name} = {lo}" if lo == hi else f"{lo} <= {axis_name} <= {hi}"
+    """The piece of a regime: its formula holds from the segment's first point up to the point
+    before its first break (which may lie beyond the segment: neighbouring regimes can agree)."""
     if f is None:  # one point: its count, unchecked
         f = Piece(str(pts[i][1]), 0, variables, (pts[i][0],), (), coefficients=(((0,) * len(variables), Fraction(pts[i][1])),))
-    breaks = None
-    for x, y in pts[j:]:
+    breaks, last = None, j - 1
+    for k in range(j, len(pts)):
+        x, y = pts[k]
         val = f.value(x)
         if val != y:
             breaks = {"point": {axis_name: x[0]}, "count": y, "formula_gives": str(val)}
             break
+        last = k
+    lo, hi = pts[i][0][0], pts[last][0][0]
+    cond = f"{axis_name} = {lo}" if lo == hi else f"{lo} <= {axis_name} <= {hi}"
     return Piece(f.formula, f.degree, f.variables, f.fitted_on, f.checked_on, cond, breaks, f.coefficients)
 
 
