@@ -151,3 +151,36 @@ def test_interrupted_sweep_resumes(tmp_path, how, jobs, fresh):
     assert [r.result() for r in res.rows] == [r.result() for r in fresh.rows]
     # the momentum closed form of DESIGN §3 on these widths
     assert all(r.laws_upper == r.coordinates["r"] * (r.coordinates["r"] - 1) // 2 for r in res.rows)
+
+
+def test_total_time_limit_keeps_finished_rows(tmp_path):
+    path = tmp_path / "s.sqlite"
+    g = grid("linear", [2, "1..8", 2], flow="momentum")
+    cut = sweep(g, store=path, jobs=2, total_time_limit=0.3)
+    assert cut.stopped == "sweep time limit" and not cut.interrupted
+    done = [r for r in cut.rows if r.status != "not run"]
+    assert all(r.status == "ok" for r in done) and len(done) < len(g)
+    with Store(path) as db:
+        assert len(db) == len(done)
+    rest = sweep(g, store=path, jobs=2)
+    assert rest.from_store == len(done) and rest.computed == len(g) - len(done)
+    assert all(r.status == "ok" for r in rest.rows)
+
+
+def test_progress_display():
+    import io
+
+    from lieflow.sweeps.report import SweepProgress
+
+    out = io.StringIO()
+    p = SweepProgress(out, in_place=False, bar=False, interval=0)
+    res = sweep("linear", [2, "1..3", 2], store=None, jobs=1, progress=p)
+    p.close()
+    assert out.getvalue().splitlines() == [f"lieflow sweep: {k}/3 done" for k in (1, 2, 3)]
+    assert len(res.rows) == 3
+    pytest.importorskip("tqdm")
+    out = io.StringIO()
+    p = SweepProgress(out, in_place=True, bar=True)
+    sweep("linear", [2, "1..3", 2], store=None, jobs=1, progress=p)
+    p.close()
+    assert "lieflow sweep" in out.getvalue() and "/3 [" in out.getvalue()  # the tqdm bar
