@@ -93,6 +93,7 @@ def test_executors_give_identical_rows():
     assert all(r.status == "ok" and r.source == "computed" for r in pool.rows)
 
 
+@pytest.mark.slow  # a LocalCluster of worker processes takes several seconds to start
 def test_dask_local_cluster_gives_identical_rows():
     pytest.importorskip("distributed")
     from lieflow.sweeps.dask import dask_executor
