@@ -259,3 +259,33 @@ def test_regime_range_runs_to_its_first_break():
     assert first.breaks_at == {"point": {"r": 10}, "count": 44, "formula_gives": "45"}
     last = g.pieces[-1]
     assert last.condition.endswith("r <= 10") and last.value((10,)) == 44
+
+
+def test_regimes_with_a_boundary_in_the_other_widths():
+    # DESIGN §2 for r <= n + m, and r(n + m) - k(k - 1)/2 with k = n + m beyond (planted)
+    from lieflow.sweeps.grid import Grid
+
+    def count(n, r, m):
+        k = n + m
+        return r * (r + 1) // 2 if r <= k else r * k - k * (k - 1) // 2
+
+    rows, pts, coords = [], [], []
+    for n in range(1, 4):
+        for r in range(1, 8):
+            for m in range(1, 4):
+                p, c = Point("linear", (n, r, m)), {"n": n, "r": r, "m": m}
+                y = count(n, r, m)
+                rows.append(SweepRow(p, c, f"{n}{r}{m}", "ok", None, {"laws_lower": y, "laws_upper": y, "proven": True}))
+                pts.append(p)
+                coords.append(c)
+    res = SweepResult(Grid(tuple(pts), tuple(coords), ("n", "r", "m"), ("n", "r", "m")), tuple(rows))
+    (g,) = res.fit().groups
+    left, right = g.pieces
+    assert (left.condition, right.condition) == ("r <= m + n", "r > m + n")
+    assert left.formula == "r*(r + 1)/2"
+    for n in range(1, 6):
+        for m in range(1, 6):
+            for r in range(1, 15):
+                piece = left if r <= n + m else right
+                assert piece.value((n, r, m)) == count(n, r, m)
+    assert left.breaks_at["point"] == {"n": 1, "r": 3, "m": 1}

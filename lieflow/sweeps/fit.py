@@ -21,6 +21,7 @@ differs is a counterexample, and so is an unproven row whose (proven) bounds exc
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -95,6 +96,47 @@ def _fit_degree(points, degree):
         return None
     coeffs = _solve_square([_row(points[i][0], monos) for i in chosen], [points[i][1] for i in chosen])
     return coeffs, monos, chosen
+
+
+_P = 2 ** 31 - 1  # a prime: the quick modular test of a degree before the exact fit
+
+
+def _mod_status(points, degree) -> str:
+    """``"undetermined"`` (rank of the monomial rows < number of monomials, or no point left to
+    check), ``"inconsistent"`` (no polynomial of this degree goes through every point) or
+    ``"maybe"``, computed modulo a prime.  A polynomial with rational coefficients through every
+    point is also one modulo the prime (its denominators divide minors of small integer
+    Vandermonde-like matrices, not the prime), so ``"inconsistent"`` is never wrong about a fit
+    that exists; ``"maybe"`` is settled by the exact computation."""
+    monos = _monomials(len(points[0][0]), degree)
+    m = len(monos)
+    basis = []  # (pivot, row with row[pivot] == 1, rhs)
+    rank = 0
+    for x, y in points:
+        row = []
+        for e in monos:
+            v = 1
+            for xi, ei in zip(x, e):
+                v = v * pow(xi, ei, _P) % _P
+            row.append(v)
+        y = Fraction(y)
+        rhs = y.numerator * pow(y.denominator, -1, _P) % _P
+        for piv, b, by in basis:
+            f = row[piv]
+            if f:
+                row = [(a - f * c) % _P for a, c in zip(row, b)]
+                rhs = (rhs - f * by) % _P
+        piv = next((j for j, a in enumerate(row) if a), None)
+        if piv is None:
+            if rhs:
+                return "inconsistent"
+            continue
+        inv = pow(row[piv], -1, _P)
+        basis.append((piv, [a * inv % _P for a in row], rhs * inv % _P))
+        rank += 1
+    if rank < m or len(points) <= m:
+        return "undetermined"
+    return "maybe"
 
 
 def _value(coeffs, monos, x) -> Fraction:
@@ -200,6 +242,11 @@ def fit_points(points, variables, *, max_degree: int = 4) -> Piece | None:
     if len(pts) < 2:
         return None
     for d in range(max_degree + 1):
+        status = _mod_status(pts, d)
+        if status == "undetermined":
+            break  # not determined by the points, or nothing left to check it on
+        if status == "inconsistent":
+            continue
         found = _fit_degree(pts, d)
         if found is None or len(found[2]) >= len(pts):
             break  # not determined by the points, or nothing left to check it on
@@ -260,6 +307,48 @@ def _piece_for_segment(pts, i, j, f, variables, axis_name):
     lo, hi = pts[i][0][0], pts[last][0][0]
     cond = f"{axis_name} = {lo}" if lo == hi else f"{lo} <= {axis_name} <= {hi}"
     return Piece(f.formula, f.degree, f.variables, f.fitted_on, f.checked_on, cond, breaks, f.coefficients)
+
+
+def _joint_two_regimes(pts, variables, axis, max_degree):
+    """Two regimes ``axis <= b`` and ``axis > b`` with a boundary ``b`` linear in the other swept
+    widths (small non-negative integer coefficients, constant in -3..3), each obeying one
+    polynomial in all the swept widths, checked; the simplest such split, or ``None``."""
+    import sympy
+
+    ai = variables.index(axis)
+    rest = [i for i in range(len(variables)) if i != ai]
+    tried, best = {}, None
+    for const in (0, 1, -1, 2, -2, 3, -3):
+        for coeffs in itertools.product(range(3), repeat=len(rest)):
+            left = tuple(k for k, (x, _) in enumerate(pts) if x[ai] <= const + sum(c * x[i] for c, i in zip(coeffs, rest)))
+            if len(left) < 2 or len(pts) - len(left) < 2:
+                continue
+            if left not in tried:
+                chosen = set(left)
+                lp = [p for k, p in enumerate(pts) if k in chosen]
+                rp = [p for k, p in enumerate(pts) if k not in chosen]
+                fl = fit_points(lp, variables, max_degree=max_degree)
+                fr = None if fl is None else fit_points(rp, variables, max_degree=max_degree)
+                tried[left] = None if fr is None else (fl, fr, rp)
+            found = tried[left]
+            if found is None:
+                continue
+            score = (found[0].degree + found[1].degree, sum(coeffs) + abs(const), -sum(coeffs), const)
+            if best is None or score < best[0]:
+                best = (score, const, coeffs, found)
+    if best is None:
+        return None
+    _, const, coeffs, (fl, fr, rp) = best
+    syms = {v: sympy.Symbol(v, integer=True, positive=True) for v in variables}
+    bound = str(const + sum(c * syms[variables[i]] for c, i in zip(coeffs, rest)))
+    breaks = None
+    for x, y in sorted(rp, key=lambda p: (tuple(p[0][i] for i in rest), p[0][ai])):
+        if fl.value(x) != y:
+            breaks = {"point": dict(zip(variables, x)), "count": y, "formula_gives": str(fl.value(x))}
+            break
+    left = Piece(fl.formula, fl.degree, variables, fl.fitted_on, fl.checked_on, f"{axis} <= {bound}", breaks, fl.coefficients)
+    right = Piece(fr.formula, fr.degree, variables, fr.fitted_on, fr.checked_on, f"{axis} > {bound}", None, fr.coefficients)
+    return left, right
 
 
 @dataclass(frozen=True)
@@ -328,8 +417,8 @@ class Fit:
                     checked = f"checked on {len(p.checked_on)}" if p.checked_on else "NOT checked (too few points)"
                     brk = ""
                     if p.breaks_at:
-                        (k, v), = p.breaks_at["point"].items()
-                        brk = f"; breaks first at {k} = {v} (count {p.breaks_at['count']}, formula {p.breaks_at['formula_gives']})"
+                        where = ", ".join(f"{k} = {v}" for k, v in p.breaks_at["point"].items())
+                        brk = f"; breaks first at {where} (count {p.breaks_at['count']}, formula {p.breaks_at['formula_gives']})"
                     lines.append(f"  {p.condition}: #laws = {p.formula}  (degree {p.degree}, {checked}){brk}")
             if g.unproven:
                 lines.append(f"  left out (count not proven): {len(g.unproven)} point(s)")
@@ -396,6 +485,11 @@ def fit_counts(result, *, max_degree: int = 4, axis: str | None = None) -> Fit:
         if whole is not None or not pts:
             out.append(GroupFit(dict(gkey), () if whole is None else (whole,), unproven))
             continue
+        if len(variables) > 1:  # two regimes split by a boundary in the other widths (r <= n + m)
+            joint = _joint_two_regimes(pts, variables, axis, max_degree)
+            if joint is not None:
+                out.append(GroupFit(dict(gkey), joint, unproven))
+                continue
         # regimes along the axis, one series per value of the other swept widths
         rest = [v for v in variables if v != axis]
         series: dict = {}
@@ -406,6 +500,8 @@ def fit_counts(result, *, max_degree: int = 4, axis: str | None = None) -> Fit:
             spts.sort()
             pieces = tuple(_piece_for_segment(spts, i, j, f, (axis,), axis)
                            for i, j, f in _regimes(spts, (axis,), max_degree))
+            if len(pieces) == 1 and pieces[0].checked_on:  # this series alone obeys one polynomial
+                pieces = (dataclasses.replace(pieces[0], condition="all points"),)
             sub_unproven = tuple(u for u in unproven if all(u[v] == val for v, val in skey))
             out.append(GroupFit({**dict(gkey), **dict(skey)}, pieces, sub_unproven))
     return Fit(variables, tuple(out), max_degree)
