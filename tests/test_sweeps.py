@@ -289,3 +289,20 @@ def test_regimes_with_a_boundary_in_the_other_widths():
                 piece = left if r <= n + m else right
                 assert piece.value((n, r, m)) == count(n, r, m)
     assert left.breaks_at["point"] == {"n": 1, "r": 3, "m": 1}
+
+
+def test_unexpected_exception_in_a_census_is_a_row(monkeypatch):
+    import sys
+
+    module = sys.modules["lieflow.census"]  # the attribute lieflow.census is the function
+    real = module.census
+
+    def flaky(model, **kw):
+        if model.widths == (2, 2, 2):
+            raise KeyError("unexpected")
+        return real(model, **kw)
+
+    monkeypatch.setattr(module, "census", flaky)
+    res = sweep("linear", [2, "1..3", 2], store=None, jobs=1)
+    assert [r.status for r in res.rows] == ["ok", "error", "ok"]
+    assert res.rows[1].reason == "KeyError: 'unexpected'"

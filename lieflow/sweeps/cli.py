@@ -185,7 +185,6 @@ def _run_sweep(args) -> int:
 
 
 def _run_store(args) -> int:
-    from .report import summary_table  # noqa: F401 - same module family
     from .store import DEFAULT_PATH, Store
 
     path = args.store or DEFAULT_PATH

@@ -260,7 +260,10 @@ def _result(fut):
     lazy = getattr(fut, "_lazy", None)
     if lazy is not None and not fut.done():
         fn, args, kwargs = lazy
-        fut.set_result(fn(*args, **kwargs))
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - recorded as the row's error, like a worker's
+            fut.set_exception(exc)
     return fut.result()
 
 

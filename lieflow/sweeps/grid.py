@@ -33,7 +33,6 @@ MODEL_OPTIONS = ("bias", "metric", "heads", "shared_softmax", "blocks", "activat
 CENSUS_OPTIONS = ("flow", "damping", "tau", "alpha", "degree", "time_degree", "seed", "confirm", "prime", "max_brackets")
 #: Options that only apply to momentum flows (dropped for gradient flows).
 _MOMENTUM_ONLY = ("damping", "tau", "alpha", "time_degree")
-_DEFAULTS = {"flow": "gradient", "degree": 2, "seed": 0, "confirm": False, "bias": False, "shared_softmax": False}
 _CHOICES = {
     "flow": ("gradient", "momentum"),
     "damping": ("heavy-ball", "nesterov", "none"),
