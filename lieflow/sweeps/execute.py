@@ -256,7 +256,8 @@ class _Inline(cf.Executor):
         return fut
 
 
-def _result(fut):
+def _run_lazy(fut) -> None:
+    """Run an inline task now (a KeyboardInterrupt propagates; other exceptions go in ``fut``)."""
     lazy = getattr(fut, "_lazy", None)
     if lazy is not None and not fut.done():
         fn, args, kwargs = lazy
@@ -264,6 +265,10 @@ def _result(fut):
             fut.set_result(fn(*args, **kwargs))
         except Exception as exc:  # noqa: BLE001 - recorded as the row's error, like a worker's
             fut.set_exception(exc)
+
+
+def _result(fut):
+    _run_lazy(fut)
     return fut.result()
 
 
@@ -419,7 +424,7 @@ def _run(g, keyed, db, executor, jobs, time_limit, total_time_limit, progress, t
                 break
             if lazy:
                 fut = next(f for f in futures if f in pending)
-                _result(fut)
+                _run_lazy(fut)
                 finished = [fut]
             else:
                 finished, _ = cf.wait(pending, timeout=left, return_when=cf.FIRST_COMPLETED)
