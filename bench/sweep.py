@@ -57,23 +57,33 @@ def main(argv=None):
     dims = [sum(a * b for a, b in zip(p.widths, p.widths[1:])) for p in g.points]
     print(f"{len(g)} architectures, D from {min(dims)} to {max(dims)} (weights only)")
 
-    t = time.perf_counter()
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other processes slow the workers)")
+    t, c = time.perf_counter(), _cpu()
     one = sweep(g, store=None, jobs=1)
-    t1 = time.perf_counter() - t
+    t1, c1 = time.perf_counter() - t, _cpu() - c
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "bench.sqlite")
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         many = sweep(g, store=path, jobs=args.jobs)
-        tn = time.perf_counter() - t
+        tn, cn = time.perf_counter() - t, _cpu() - c
         t = time.perf_counter()
         again = sweep(g, store=path, jobs=args.jobs)
         ts = time.perf_counter() - t
     assert [r.result() for r in one.rows] == [r.result() for r in many.rows] == [r.result() for r in again.rows]
     proven = sum(r.proven for r in many.rows)
-    print(f"1 worker:            {t1:7.2f} s")
-    print(f"{args.jobs} workers:           {tn:7.2f} s   speed-up {t1 / tn:.2f}x")
+    print(f"1 worker:             {t1:7.2f} s   (cpu {c1:.2f} s)")
+    print(f"{args.jobs} workers:            {tn:7.2f} s   (cpu {cn:.2f} s, all processes)   speed-up {t1 / tn:.2f}x")
     print(f"again from the store: {ts:7.2f} s   ({again.from_store} rows from the store, {again.computed} computed)")
     print(f"proven: {proven}/{len(g)}; identical rows on 1 worker, {args.jobs} workers and from the store")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":
