@@ -43,8 +43,8 @@ def _coord(row, name):
 
 def summary_table(result, *, seconds: bool = True) -> str:
     """The rows of a sweep as an aligned text table: coordinates, D, laws (the count when proven,
-    ``lower..upper`` otherwise, or the status of a failed row), proven, seconds, and whether the
-    row came from the store or was computed.
+    ``lower..upper`` otherwise, or the status of a failed row), proven, seconds, whether the row
+    came from the store or was computed, and, when some row is not ``ok``, its status and reason.
 
     Raises
     ------
@@ -55,7 +55,8 @@ def summary_table(result, *, seconds: bool = True) -> str:
     See the module docstring.
     """
     cols = _coordinate_columns(result)
-    head = cols + ["D", "laws", "proven"] + (["seconds"] if seconds else []) + ["from"]
+    status = any(r.status != "ok" for r in result.rows)  # timeouts, errors, rows not run
+    head = cols + ["D", "laws", "proven"] + (["seconds"] if seconds else []) + ["from"] + (["status"] if status else [])
     lines = [head]
     for r in result.rows:
         line = [_coord(r, c) for c in cols]
@@ -63,7 +64,9 @@ def summary_table(result, *, seconds: bool = True) -> str:
                  ("yes" if r.proven else "no") if r.census is not None else "-"]
         if seconds:
             line.append("-" if r.seconds is None else f"{r.seconds:.2f}")
-        line.append(r.source or r.status)
+        line.append(r.source or "-")
+        if status:
+            line.append(r.status if r.reason is None else f"{r.status}: {r.reason}"[:100])
         lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     return "\n".join("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip() for line in lines)
