@@ -218,18 +218,57 @@ class SweepResult:
         return sum(r.source == "store" for r in self.rows)
 
     def fit(self, **kwargs):
-        """:func:`lieflow.sweeps.fit.fit_counts` on these rows."""
+        """:func:`lieflow.sweeps.fit.fit_counts` on these rows (same keyword options).
+
+        Raises
+        ------
+        BadArgumentError
+            if no width is swept.
+
+        Examples
+        --------
+        >>> res = sweep("linear", [2, "1..4", 2], store=None, jobs=1)
+        >>> res.fit().formula
+        'r*(r + 1)/2'
+        """
         from .fit import fit_counts
 
         return fit_counts(self, **kwargs)
 
-    def expect(self, formula: str, **kwargs):
-        """:func:`lieflow.sweeps.fit.check_formula` on these rows."""
+    def expect(self, formula: str):
+        """:func:`lieflow.sweeps.fit.check_formula` on these rows.
+
+        Raises
+        ------
+        NotPolynomialError, BadArgumentError
+            for a formula that is not a polynomial in the width names.
+
+        Examples
+        --------
+        >>> res = sweep("linear", [2, "1..3", 2], store=None, jobs=1)
+        >>> res.expect("r**2").counterexamples[-1]
+        {'point': {'r': 3}, 'count': 6, 'formula_gives': '9'}
+        """
         from .fit import check_formula
 
-        return check_formula(self, formula, **kwargs)
+        return check_formula(self, formula)
 
     def to_dict(self, *, fit=None, expect=None) -> dict:
+        """The JSON object of ``lieflow sweep --format json``: ``rows`` (each a full census JSON
+        with its ``grid`` coordinates), ``swept``, ``store``, counts, and ``fit`` / ``expect``
+        when given.
+
+        Raises
+        ------
+        Nothing.
+
+        Examples
+        --------
+        >>> res = sweep("linear", [2, "1..2", 2], store=None, jobs=1)
+        >>> d = res.to_dict(fit=None)
+        >>> [(r["grid"], r["laws_upper"], r["status"]) for r in d["rows"]]
+        [({'r': 1}, 1, 'ok'), ({'r': 2}, 3, 'ok')]
+        """
         d = {"swept": list(self.grid.swept), "store": self.store, "computed": self.computed,
              "from_store": self.from_store, "stopped": self.stopped, "rows": [r.to_dict() for r in self.rows]}
         if fit is not None:
@@ -239,6 +278,7 @@ class SweepResult:
         return d
 
     def to_json(self, *, fit=None, expect=None, indent=None) -> str:
+        """:meth:`to_dict` as JSON text (raises nothing)."""
         return json.dumps(self.to_dict(fit=fit, expect=expect), indent=indent)
 
 

@@ -201,12 +201,38 @@ class Store:
 
     # -- rows --------------------------------------------------------------------------------
     def get(self, key: str) -> Row | None:
-        """The row with this key, or ``None``."""
+        """The row with this key, or ``None``.
+
+        Raises
+        ------
+        sqlite3.Error
+            only if the database fails underneath (e.g. the file was deleted).
+
+        Examples
+        --------
+        >>> with Store(":memory:") as s:
+        ...     s.put(Row(key="k", label="x", spec="{}", options="{}", version="0", status="ok"))
+        ...     s.get("k").status, s.get("other")
+        ('ok', None)
+        """
         r = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM censuses WHERE key = ?", (key,)).fetchone()
         return None if r is None else _row(r)
 
     def get_many(self, keys) -> dict:
-        """``{key: Row}`` for the keys that are stored."""
+        """``{key: Row}`` for the keys that are stored (in chunks of 500 keys).
+
+        Raises
+        ------
+        sqlite3.Error
+            only if the database fails underneath.
+
+        Examples
+        --------
+        >>> with Store(":memory:") as s:
+        ...     s.put(Row(key="k", label="x", spec="{}", options="{}", version="0", status="ok"))
+        ...     sorted(s.get_many(["k", "z"]))
+        ['k']
+        """
         keys = list(keys)
         out = {}
         for i in range(0, len(keys), 500):
@@ -219,7 +245,22 @@ class Store:
 
     def put(self, row: Row) -> None:
         """Insert or update a row, committed at once.  An ``ok`` row is never replaced by a
-        row that is not ``ok``."""
+        row that is not ``ok``.
+
+        Raises
+        ------
+        sqlite3.OperationalError
+            if another writer holds the lock for longer than the store's ``timeout``.
+
+        Examples
+        --------
+        >>> with Store(":memory:") as s:
+        ...     base = dict(label="x", spec="{}", options="{}", version="0")
+        ...     s.put(Row(key="k", status="ok", laws_upper=3, **base))
+        ...     s.put(Row(key="k", status="error", reason="later failure", **base))
+        ...     s.get("k").status, s.get("k").laws_upper
+        ('ok', 3)
+        """
         values = [getattr(row, c) for c in _COLUMNS]
         values[_COLUMNS.index("created")] = row.created or time.time()
         if values[_COLUMNS.index("proven")] is not None:
@@ -232,7 +273,21 @@ class Store:
         )
 
     def rows(self, *, prefix: str = "") -> list:
-        """Every row (or those whose key starts with ``prefix``), oldest first."""
+        """Every row (or those whose key starts with ``prefix``), oldest first.
+
+        Raises
+        ------
+        sqlite3.Error
+            only if the database fails underneath.
+
+        Examples
+        --------
+        >>> with Store(":memory:") as s:
+        ...     for k in ("ab1", "ab2", "cd"):
+        ...         s.put(Row(key=k, label=k, spec="{}", options="{}", version="0", status="ok"))
+        ...     [r.key for r in s.rows(prefix="ab")]
+        ['ab1', 'ab2']
+        """
         q = f"SELECT {', '.join(_COLUMNS)} FROM censuses WHERE key LIKE ? ORDER BY created, key"
         return [_row(r) for r in self._db.execute(q, (prefix.replace("%", "").replace("_", "") + "%",))]
 
@@ -243,6 +298,13 @@ class Store:
         ------
         BadArgumentError
             if no row or several rows match.
+
+        Examples
+        --------
+        >>> with Store(":memory:") as s:
+        ...     s.put(Row(key="abc", label="x", spec="{}", options="{}", version="0", status="ok"))
+        ...     s.find("ab").key
+        'abc'
         """
         found = self.rows(prefix=prefix) if prefix else []
         if len(found) != 1:
@@ -257,6 +319,14 @@ class Store:
         ------
         BadArgumentError
             for a row without a census (an error row).
+
+        Examples
+        --------
+        >>> from lieflow.sweeps import sweep
+        >>> with Store(":memory:") as s:
+        ...     _ = sweep("linear", [2, 2, 2], store=s, jobs=1)
+        ...     [s.verify(r) for r in s.rows()]
+        [None]
         """
         from ..certificates import verify_json
 
