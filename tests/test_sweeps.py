@@ -306,3 +306,17 @@ def test_unexpected_exception_in_a_census_is_a_row(monkeypatch):
     res = sweep("linear", [2, "1..3", 2], store=None, jobs=1)
     assert [r.status for r in res.rows] == ["ok", "error", "ok"]
     assert res.rows[1].reason == "KeyError: 'unexpected'"
+
+
+def test_plot_marks_unproven_points():
+    pytest.importorskip("matplotlib")
+    from lieflow.sweeps.report import plot_counts, summary_table
+
+    res = _fake([((2, 1, 2), 1, 1, True), ((2, 2, 2), 3, 3, True), ((2, 3, 2), 4, 6, False)])
+    ax = plot_counts(res)
+    (line,) = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 3]
+    assert [int(y) for y in line.get_ydata()] == [1, 3, 6]  # the proven upper bound is drawn
+    assert len(ax.containers) == 1  # one error bar: the unproven point, from 4 to 6
+    (seg,) = ax.containers[0].lines[2][0].get_segments()
+    assert [tuple(map(float, p)) for p in seg] == [(3.0, 4.0), (3.0, 6.0)]
+    assert "4..6" in summary_table(res)
