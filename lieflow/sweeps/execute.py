@@ -55,7 +55,7 @@ def _canonical_spec(point: Point, model) -> dict:
         from ..io import _model_spec
 
         return _model_spec(model)
-    except (AttributeError, TypeError):  # e.g. softmax-ce, which is a prepared system
+    except (ImportError, AttributeError, TypeError):  # e.g. softmax-ce, which is a prepared system
         return {"kind": point.model, "widths": list(point.widths), "options": dict(point.model_options)}
 
 
