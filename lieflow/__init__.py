@@ -12,6 +12,7 @@ from .closure import ClosureResult, closure
 from .errors import LieflowError
 from .io import census_from_json
 from .laws import independent_laws, polynomial_laws, verify_law
+from .sweeps import sweep
 
 __version__ = "0.2.0"
 
@@ -26,6 +27,7 @@ __all__ = [
     "independent_laws",
     "verify_law",
     "census_from_json",
+    "sweep",
     "LieflowError",
     "errors",
     "limits",

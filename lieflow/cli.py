@@ -186,7 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
         d = sub.add_parser("drift", help="integrate flows / run optimizers and measure the laws' drift")
         add_drift_arguments(d)
         _add_limit_argument(d)
+    _add_sweep_commands(sub)
     return p
+
+
+def _add_sweep_commands(sub):
+    """``lieflow sweep`` and ``lieflow store`` (see :mod:`lieflow.sweeps.cli`)."""
+    from .sweeps.cli import add_sweep_commands
+
+    add_sweep_commands(sub)
+    for name in ("sweep", "store"):
+        _add_limit_argument(sub.choices[name])
 
 
 def _add_limit_argument(parser):
@@ -396,6 +406,10 @@ def main(argv=None) -> int:
                 return _census(args, t_start)
             if args.command == "verify":
                 return _verify(args)
+            if args.command in ("sweep", "store"):
+                from .sweeps.cli import run_sweep_command
+
+                return run_sweep_command(args)
             from .numerics.cli import run_drift
 
             return run_drift(args)
